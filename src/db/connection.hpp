@@ -1,0 +1,45 @@
+#pragma once
+// One PostgreSQL connection, as the pool and the handlers see it. The two drivers differ only
+// in how they wait: AsyncConnection suspends the coroutine on socket readiness, SyncConnection
+// blocks the calling thread inside libpq (and so never suspends at all).
+#include "db/params.hpp"
+#include "db/query_result.hpp"
+#include "db/statements.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace coffeehouse::db {
+
+class Connection {
+ public:
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  virtual ~Connection() = default;
+
+  // Connects and prepares every statement in all_statements().
+  virtual boost::asio::awaitable<DbError> open() = 0;
+  virtual boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) = 0;
+  // True once the connection failed in a way that makes it unusable; the pool drops it.
+  virtual bool broken() const noexcept = 0;
+};
+
+enum class DbMode : std::uint8_t { async, sync };
+
+struct ConnectionOptions {
+  std::string database_url;
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
+using ConnectionFactory = std::function<std::unique_ptr<Connection>()>;
+
+ConnectionFactory make_connection_factory(DbMode mode, boost::asio::any_io_executor executor,
+                                          ConnectionOptions options);
+
+}  // namespace coffeehouse::db

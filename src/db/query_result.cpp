@@ -1,0 +1,57 @@
+#include "db/query_result.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace coffeehouse::db {
+
+DbError DbError::make(ErrorKind kind, std::string message, std::string sqlstate) {
+  // libpq messages end with a newline; log lines and JSON bodies read better without it.
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return DbError{kind, std::move(sqlstate), std::move(message)};
+}
+
+std::string_view Rows::text(int row, int column) const noexcept {
+  return {PQgetvalue(result_.get(), row, column),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+}
+
+std::optional<std::string_view> Rows::optional_text(int row, int column) const noexcept {
+  if (is_null(row, column)) return std::nullopt;
+  return text(row, column);
+}
+
+std::int64_t Rows::integer(int row, int column) const {
+  const auto value = text(row, column);
+  std::int64_t parsed = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc{} || end != value.data() + value.size()) {
+    throw std::runtime_error("column " + std::to_string(column) + " is not an integer");
+  }
+  return parsed;
+}
+
+QueryOutcome classify_result(PgResultPtr result, PGconn* conn) {
+  if (!result) {
+    return {{}, DbError::make(ErrorKind::unavailable, conn ? PQerrorMessage(conn) : "no connection")};
+  }
+  switch (PQresultStatus(result.get())) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+      return {Rows(std::move(result)), {}};
+    default: {
+      const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+      const char* primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);
+      std::string message = primary ? primary : PQresultErrorMessage(result.get());
+      std::string code = state ? state : "";
+      if (code == sqlstate::query_canceled) {
+        return {{}, DbError::make(ErrorKind::timeout, std::move(message), std::move(code))};
+      }
+      // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query).
+      const auto kind = code.empty() ? ErrorKind::unavailable : ErrorKind::query;
+      return {{}, DbError::make(kind, std::move(message), std::move(code))};
+    }
+  }
+}
+
+}  // namespace coffeehouse::db

@@ -1,0 +1,32 @@
+#include "db/sync_connection.hpp"
+
+#include "db/conninfo.hpp"
+
+namespace coffeehouse::db {
+
+boost::asio::awaitable<DbError> SyncConnection::open() {
+  conn_ = connect_blocking(options_.database_url, options_.connect_timeout);
+  if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+    std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
+    conn_.reset();
+    co_return DbError::make(ErrorKind::unavailable, message);
+  }
+  for (const auto& statement : all_statements()) {
+    PgResultPtr prepared(PQprepare(conn_.get(), statement.name.data(), statement.sql.data(), 0, nullptr));
+    if (auto outcome = classify_result(std::move(prepared), conn_.get()); !outcome.ok()) {
+      conn_.reset();
+      co_return outcome.error;
+    }
+  }
+  co_return DbError{};
+}
+
+boost::asio::awaitable<QueryOutcome> SyncConnection::execute(Statement statement, const Params& params) {
+  PgResultPtr result(PQexecPrepared(conn_.get(), spec(statement).name.data(), params.size(), params.pointers(),
+                                    nullptr, nullptr, 0));
+  co_return classify_result(std::move(result), conn_.get());
+}
+
+bool SyncConnection::broken() const noexcept { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+
+}  // namespace coffeehouse::db
