@@ -1,10 +1,57 @@
 #include "app/commands.hpp"
+#include "app/config.hpp"
+#include "app/service.hpp"
+#include "db/conninfo.hpp"
+#include "db/migrations/revision_heads.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <memory>
 
 namespace coffeehouse::app {
 
+namespace {
+
+int serve(ServeConfig& config) {
+  finish_serve_config(config);
+  spdlog::set_level(config.log_level);
+
+  handlers::AppState state;
+  try {
+    state.expected_heads = db::migrations::head_revisions(config.versions_dir);
+  } catch (const std::exception& error) {
+    throw CLI::ValidationError("--versions-dir", error.what());
+  }
+  std::sort(state.expected_heads.begin(), state.expected_heads.end());
+
+  Service service(config, std::move(state));
+  spdlog::info("coffeehouse {} serving on {}:{} | db-mode {} | threads {} | pool-size {} | database {}",
+               COFFEEHOUSE_VERSION, config.listen_host, service.port(),
+               config.db_mode == db::DbMode::async ? "async" : "sync", config.threads, config.pool_size,
+               db::redact_conninfo(config.database_url));
+  service.stop_on_signals();
+  service.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
 void add_serve_command(CLI::App& root, int& exit_code) {
   auto* command = root.add_subcommand("serve", "Serve the HTTP API");
-  command->callback([&exit_code] { exit_code = 1; });
+  auto config = std::make_shared<ServeConfig>();
+  add_serve_options(*command, *config);
+  command->callback([config, &exit_code] {
+    try {
+      exit_code = serve(*config);
+    } catch (const CLI::Error&) {
+      throw;  // bad flag values: reported by run_cli with exit code 2
+    } catch (const std::exception& error) {
+      spdlog::critical("cannot serve: {}", error.what());
+      exit_code = 1;
+    }
+  });
 }
 
 }  // namespace coffeehouse::app

@@ -1,0 +1,114 @@
+#include "app/config.hpp"
+
+#include "db/conninfo.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <charconv>
+#include <map>
+#include <thread>
+
+namespace coffeehouse::app {
+
+namespace {
+
+void add_milliseconds_option(CLI::App& command, const std::string& flag, std::chrono::milliseconds& target,
+                             const std::string& env, const std::string& description) {
+  command
+      .add_option_function<std::int64_t>(
+          flag, [&target](std::int64_t value) { target = std::chrono::milliseconds(value); }, description)
+      ->envname(env)
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}))
+      ->default_str(std::to_string(target.count()));
+}
+
+}  // namespace
+
+void add_serve_options(CLI::App& command, ServeConfig& config) {
+  config.threads = std::max(1u, std::thread::hardware_concurrency());
+  config.pool_size = config.threads * 2;
+
+  command.add_option("--database-url", config.database_url, "libpq connection URI or key=value string")
+      ->envname("DATABASE_URL")
+      ->capture_default_str();
+  command.add_option("--listen", config.listen, "address to serve on, HOST:PORT (port 0 picks a free one)")
+      ->envname("COFFEEHOUSE_LISTEN")
+      ->capture_default_str();
+  const std::map<std::string, db::DbMode> modes{{"async", db::DbMode::async}, {"sync", db::DbMode::sync}};
+  command.add_option("--db-mode", config.db_mode, "async: nonblocking libpq; sync: each query blocks its io thread")
+      ->envname("COFFEEHOUSE_DB_MODE")
+      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
+      ->type_name("async|sync")
+      ->default_str("async");
+  command.add_option("--threads", config.threads, "io threads, each with its own event loop and connections")
+      ->envname("COFFEEHOUSE_THREADS")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  command.add_option("--pool-size", config.pool_size, "database connections in all, split across io threads")
+      ->envname("COFFEEHOUSE_POOL_SIZE")
+      ->check(CLI::Range(1u, 10'000u))
+      ->capture_default_str();
+  command.add_option("--max-waiters", config.max_waiters, "requests that may queue for a connection per io thread")
+      ->envname("COFFEEHOUSE_MAX_WAITERS")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  add_milliseconds_option(command, "--acquire-timeout-ms", config.acquire_timeout, "COFFEEHOUSE_ACQUIRE_TIMEOUT_MS",
+                          "longest wait for a free connection before 503");
+  add_milliseconds_option(command, "--read-timeout-ms", config.read_timeout, "COFFEEHOUSE_READ_TIMEOUT_MS",
+                          "longest time to read one request, and to keep an idle connection");
+  add_milliseconds_option(command, "--shutdown-grace-ms", config.shutdown_grace, "COFFEEHOUSE_SHUTDOWN_GRACE_MS",
+                          "how long in-flight requests may take to finish on SIGINT/SIGTERM");
+  command.add_option("--versions-dir", config.versions_dir, "migration revisions, for /readyz's schema check")
+      ->envname("COFFEEHOUSE_VERSIONS_DIR")
+      ->capture_default_str();
+  const std::map<std::string, SeedMode> seed_modes{{"auto", SeedMode::automatic}, {"never", SeedMode::never}};
+  command.add_option("--seed", config.seed, "auto: fill empty tables with sample data at start-up; never")
+      ->envname("COFFEEHOUSE_SEED")
+      ->transform(CLI::CheckedTransformer(seed_modes, CLI::ignore_case).description(""))
+      ->type_name("auto|never")
+      ->default_str("auto");
+  const std::map<std::string, spdlog::level::level_enum> levels{
+      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
+      {"warn", spdlog::level::warn},   {"error", spdlog::level::err},   {"critical", spdlog::level::critical},
+      {"off", spdlog::level::off}};
+  command.add_option("--log-level", config.log_level, "trace, debug, info (one line per request), warn, error, off")
+      ->envname("COFFEEHOUSE_LOG_LEVEL")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
+      ->type_name("LEVEL")
+      ->default_str("info");
+}
+
+void finish_serve_config(ServeConfig& config) {
+  if (const auto error = db::conninfo_error(config.database_url); !error.empty()) {
+    throw CLI::ValidationError("--database-url", error);
+  }
+  const auto colon = config.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + config.listen + "'");
+  }
+  auto host = config.listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto port_text = std::string_view(config.listen).substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+    throw CLI::ValidationError("--listen", "port must be a number from 0 to 65535, got '" + std::string(port_text) + "'");
+  }
+  boost::system::error_code address_error;
+  boost::asio::ip::make_address(host, address_error);
+  if (address_error) {
+    throw CLI::ValidationError("--listen", "'" + host + "' is not an IP address");
+  }
+  if (config.pool_size < config.threads) {
+    throw CLI::ValidationError("--pool-size", "must be at least --threads (" + std::to_string(config.threads) +
+                                                  "): every io thread needs its own connection");
+  }
+  config.listen_host = std::move(host);
+  config.listen_port = static_cast<std::uint16_t>(port);
+}
+
+unsigned pool_share(const ServeConfig& config, unsigned index) {
+  return config.pool_size / config.threads + (index < config.pool_size % config.threads ? 1u : 0u);
+}
+
+}  // namespace coffeehouse::app

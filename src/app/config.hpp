@@ -1,0 +1,47 @@
+#pragma once
+// Every setting of `coffeehouse serve`, parsed in one place. Each flag has an environment
+// variable; a flag given on the command line wins over its variable.
+#include "db/connection.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/common.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coffeehouse::app {
+
+enum class SeedMode : std::uint8_t { automatic, never };
+
+struct ServeConfig {
+  std::string database_url = "postgresql://localhost/skillbox_db";
+  std::string listen = "127.0.0.1:8080";
+  db::DbMode db_mode = db::DbMode::async;
+  unsigned threads = 2;
+  unsigned pool_size = 4;
+  std::size_t max_waiters = 1024;
+  std::chrono::milliseconds acquire_timeout{2000};
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds shutdown_grace{10'000};
+  std::string versions_dir = "schema/versions";
+  SeedMode seed = SeedMode::automatic;
+  spdlog::level::level_enum log_level = spdlog::level::info;
+
+  // Derived from `listen` by finish_serve_config.
+  std::string listen_host;
+  std::uint16_t listen_port = 0;
+};
+
+// Registers the serve flags on `command`, writing into `config`.
+void add_serve_options(CLI::App& command, ServeConfig& config);
+
+// Checks what CLI11's validators cannot (cross-flag rules, the URL, HOST:PORT) and fills the
+// derived fields. Throws CLI::ValidationError naming the flag.
+void finish_serve_config(ServeConfig& config);
+
+// How many connections io thread `index` gets: pool_size split as evenly as possible.
+unsigned pool_share(const ServeConfig& config, unsigned index);
+
+}  // namespace coffeehouse::app

@@ -1,0 +1,123 @@
+#include "app/service.hpp"
+
+#include "db/connection.hpp"
+#include "db/pool.hpp"
+#include "handlers/routes.hpp"
+#include "net/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <thread>
+
+namespace coffeehouse::app {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct Service::Worker {
+  Worker(const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
+      : limits{.read_timeout = config.read_timeout},
+        pool(db::Pool::create(io.get_executor(),
+                              db::PoolOptions{.max_connections = pool_connections,
+                                              .max_waiters = config.max_waiters,
+                                              .acquire_timeout = config.acquire_timeout},
+                              db::make_connection_factory(config.db_mode, io.get_executor(),
+                                                          db::ConnectionOptions{.database_url = config.database_url}))),
+        services{*pool, state},
+        router(handlers::make_router(services)),
+        handler([this](const net::Request& request) { return router.dispatch(request); }) {}
+
+  ~Worker() {
+    // Asio objects must go before the io_context they belong to; coroutine frames still
+    // suspended (after a forced stop) are destroyed with the io_context and may hold leases,
+    // which keep the pool object itself alive until then.
+    acceptor.reset();
+    signals.reset();
+    pool->close();
+  }
+
+  asio::awaitable<void> drain(std::chrono::milliseconds grace) {
+    if (acceptor) acceptor->close();
+    sessions.drain();
+    asio::steady_timer tick(io);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+      tick.expires_after(std::chrono::milliseconds(10));
+      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (sessions.size() > 0) spdlog::warn("{} connection(s) still busy after the grace period; closing", sessions.size());
+    pool->close();
+    io.stop();  // also ends sessions that outlived the grace period
+  }
+
+  // Session frames touch these when they are destroyed, which may happen inside the
+  // io_context's destructor: declared first, they are destroyed last.
+  net::SessionLimits limits;
+  net::SessionRegistry sessions;
+
+  asio::io_context io{1};
+  std::shared_ptr<db::Pool> pool;
+  handlers::Services services;
+  net::Router router;
+  net::RequestHandler handler;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+};
+
+Service::Service(const ServeConfig& config, handlers::AppState state) : config_(config), state_(std::move(state)) {
+  for (unsigned index = 0; index < config_.threads; ++index) {
+    workers_.push_back(std::make_unique<Worker>(config_, state_, pool_share(config_, index)));
+  }
+  const tcp::endpoint endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port);
+  workers_.front()->acceptor.emplace(net::open_listener(workers_.front()->io, endpoint));
+  port_ = workers_.front()->acceptor->local_endpoint().port();
+  for (std::size_t index = 1; index < workers_.size(); ++index) {
+    workers_[index]->acceptor.emplace(net::share_listener(workers_[index]->io, *workers_.front()->acceptor));
+  }
+}
+
+Service::~Service() = default;
+
+void Service::run() {
+  for (auto& worker : workers_) {
+    asio::co_spawn(worker->io, net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions),
+                   asio::detached);
+  }
+  std::vector<std::jthread> threads;
+  for (std::size_t index = 1; index < workers_.size(); ++index) {
+    threads.emplace_back([worker = workers_[index].get()] { worker->io.run(); });
+  }
+  workers_.front()->io.run();
+}
+
+void Service::request_stop() {
+  if (stopping_.exchange(true)) return;
+  spdlog::info("shutting down: no new connections, waiting up to {} ms for in-flight requests",
+               config_.shutdown_grace.count());
+  for (auto& worker : workers_) {
+    asio::post(worker->io, [worker = worker.get(), grace = config_.shutdown_grace] {
+      if (worker->signals) worker->signals->cancel();
+      asio::co_spawn(worker->io, worker->drain(grace), asio::detached);
+    });
+  }
+}
+
+void Service::stop_on_signals() {
+  auto& first = *workers_.front();
+  first.signals.emplace(first.io, SIGINT, SIGTERM);
+  first.signals->async_wait([this](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("received signal {}", signal_number);
+    request_stop();
+  });
+}
+
+}  // namespace coffeehouse::app

@@ -1,0 +1,42 @@
+#pragma once
+// The running service: one io thread per worker, each with its own event loop, accept loop on
+// the shared listening socket, sessions and database pool (share-nothing), plus graceful stop.
+#include "app/config.hpp"
+#include "handlers/services.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace coffeehouse::app {
+
+class Service {
+ public:
+  // Binds the listening socket (throws std::system_error if it cannot); serves nothing yet.
+  Service(const ServeConfig& config, handlers::AppState state);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  std::uint16_t port() const noexcept { return port_; }
+
+  // Serves on the calling thread plus threads-1 more; returns once stopped.
+  void run();
+  // Graceful stop from any thread: stop accepting, close idle connections, let in-flight
+  // requests finish within shutdown_grace, then close the pools.
+  void request_stop();
+  // SIGINT/SIGTERM call request_stop (the serve command wants this; tests do not).
+  void stop_on_signals();
+
+ private:
+  struct Worker;
+
+  ServeConfig config_;
+  handlers::AppState state_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace coffeehouse::app

@@ -1,0 +1,52 @@
+// GET /healthz, GET /readyz
+#include "handlers/request_parsing.hpp"
+#include "handlers/routes.hpp"
+
+#include <fmt/ranges.h>
+
+namespace coffeehouse::handlers {
+
+namespace http = net::http;
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+
+net::Response not_ready(std::string reason) {
+  auto response = net::error_response(http::status::service_unavailable, "not_ready", reason);
+  response.set(http::field::retry_after, "1");
+  return response;
+}
+
+// Ready means: the database answers, and alembic_version holds exactly the heads of the
+// revisions this build ships (no pending migration, no unknown newer one).
+awaitable<net::Response> readiness(Services& services) {
+  auto outcome = co_await services.pool.execute(db::Statement::schema_versions, {});
+  if (!outcome.ok()) {
+    if (outcome.error.kind == db::ErrorKind::query) {
+      co_return not_ready("the schema is not migrated: " + outcome.error.message);
+    }
+    co_return not_ready("the database is unavailable: " + outcome.error.message);
+  }
+  std::vector<std::string> applied;
+  for (int row = 0; row < outcome.rows.size(); ++row) applied.emplace_back(outcome.rows.text(row, 0));
+  if (applied != services.state.expected_heads) {
+    co_return not_ready(fmt::format("the schema is at [{}] but this build expects [{}]; run `coffeehouse migrate upgrade heads`",
+                                    fmt::join(applied, ", "), fmt::join(services.state.expected_heads, ", ")));
+  }
+  json::array revisions;
+  for (auto& revision : applied) revisions.emplace_back(json::string(revision));
+  co_return net::json_response(http::status::ok, json::object{{"status", "ready"}, {"revisions", std::move(revisions)}});
+}
+
+}  // namespace
+
+void add_health_routes(net::Router& router, Services& services) {
+  // Liveness only: no database call, so a database outage never gets the process restarted.
+  router.add(http::verb::get, "/healthz", [](const net::RequestContext&) -> awaitable<net::Response> {
+    co_return net::json_response(http::status::ok, json::object{{"status", "ok"}});
+  });
+  router.add(http::verb::get, "/readyz", [&services](const net::RequestContext&) { return readiness(services); });
+}
+
+}  // namespace coffeehouse::handlers

@@ -1,0 +1,94 @@
+#include "handlers/request_parsing.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace coffeehouse::handlers {
+
+namespace http = net::http;
+
+namespace {
+
+std::optional<std::int64_t> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;  // 18 digits always fit in int64
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.front() == '-' || text.front() == '+') {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+OrResponse<std::int64_t> parse_path_id(const net::RequestContext& context, std::string_view name) {
+  const auto text = context.path_param(name);
+  const bool all_digits = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!all_digits) {
+    return net::error_response(http::status::bad_request, "invalid_id",
+                               std::string(name) + " must be a positive integer, got '" + std::string(text) + "'");
+  }
+  // Long digit strings are valid numbers that no row can have.
+  return parse_decimal(text).value_or(max_serial_id + 1);
+}
+
+OrResponse<std::optional<std::string>> single_query_param(const net::RequestContext& context, std::string_view name) {
+  std::optional<std::string> found;
+  for (const auto& param : context.query) {
+    if (param.key != name) continue;
+    if (found) {
+      return net::error_response(http::status::bad_request, "invalid_parameter",
+                                 "query parameter '" + std::string(name) + "' is given more than once");
+    }
+    found = param.has_value ? std::string(param.value) : std::string();
+  }
+  return found;
+}
+
+OrResponse<std::int64_t> integer_query_param(const net::RequestContext& context, std::string_view name,
+                                             std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  auto text = single_query_param(context, name);
+  if (is_response(text)) return std::get<net::Response>(std::move(text));
+  const auto& value = std::get<std::optional<std::string>>(text);
+  if (!value) return fallback;
+  const auto parsed = parse_decimal(*value);
+  if (!parsed || *parsed < min || *parsed > max) {
+    return net::error_response(http::status::bad_request, "invalid_parameter",
+                               "query parameter '" + std::string(name) + "' must be an integer from " +
+                                   std::to_string(min) + " to " + std::to_string(max));
+  }
+  return *parsed;
+}
+
+net::Response database_error_response(const db::DbError& error) {
+  switch (error.kind) {
+    case db::ErrorKind::unavailable:
+    case db::ErrorKind::pool_exhausted: {
+      spdlog::warn("database unavailable: {}", error.message);
+      auto response = net::error_response(http::status::service_unavailable, "database_unavailable",
+                                          "the database is unavailable; retry shortly");
+      response.set(http::field::retry_after, "1");
+      return response;
+    }
+    case db::ErrorKind::timeout:
+      spdlog::warn("database timeout: {}", error.message);
+      return net::error_response(http::status::gateway_timeout, "database_timeout",
+                                 "the database did not answer in time");
+    case db::ErrorKind::query:
+    case db::ErrorKind::none:
+      break;
+  }
+  spdlog::error("database error {}: {}", error.sqlstate, error.message);
+  return net::error_response(http::status::internal_server_error, "internal_error", "an internal error occurred");
+}
+
+std::size_t utf8_length(std::string_view text) noexcept {
+  std::size_t length = 0;
+  for (const char byte : text) {
+    if ((static_cast<unsigned char>(byte) & 0xC0u) != 0x80u) ++length;  // not a continuation byte
+  }
+  return length;
+}
+
+}  // namespace coffeehouse::handlers

@@ -1,0 +1,44 @@
+#pragma once
+// Turning request pieces into typed values, with the API's error response when they do not fit.
+// Each function returns either the value or the response to send instead.
+#include "db/query_result.hpp"
+#include "net/router.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace coffeehouse::handlers {
+
+template <class T>
+using OrResponse = std::variant<T, net::Response>;
+
+template <class T>
+bool is_response(const OrResponse<T>& result) {
+  return std::holds_alternative<net::Response>(result);
+}
+
+// Largest id a SERIAL column can hold; larger numbers name nothing.
+inline constexpr std::int64_t max_serial_id = 2147483647;
+
+// A path id: digits only (else 400). Values beyond max_serial_id are returned as-is; the
+// caller answers 404 for them without asking the database.
+OrResponse<std::int64_t> parse_path_id(const net::RequestContext& context, std::string_view name);
+
+// A query parameter given at most once (twice is ambiguous: 400). Absent → nullopt.
+OrResponse<std::optional<std::string>> single_query_param(const net::RequestContext& context, std::string_view name);
+
+// An integer query parameter within [min, max], or `fallback` when absent.
+OrResponse<std::int64_t> integer_query_param(const net::RequestContext& context, std::string_view name,
+                                             std::int64_t fallback, std::int64_t min, std::int64_t max);
+
+// The response for a failed query: 503 with Retry-After when the database is unreachable or
+// the pool is exhausted, 504 on a statement timeout, 500 otherwise (logged, details hidden).
+net::Response database_error_response(const db::DbError& error);
+
+// Number of Unicode code points in valid UTF-8 (Boost.JSON has already validated it).
+std::size_t utf8_length(std::string_view text) noexcept;
+
+}  // namespace coffeehouse::handlers

@@ -1,0 +1,15 @@
+#pragma once
+#include "handlers/services.hpp"
+#include "net/router.hpp"
+
+namespace coffeehouse::handlers {
+
+// One function per route group, each defined in its own translation unit.
+void add_health_routes(net::Router& router, Services& services);
+void add_user_routes(net::Router& router, Services& services);
+void add_coffee_routes(net::Router& router, Services& services);
+
+// All of the API, in matching order.
+net::Router make_router(Services& services);
+
+}  // namespace coffeehouse::handlers

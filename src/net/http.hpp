@@ -1,0 +1,22 @@
+#pragma once
+// The HTTP vocabulary shared by the server, the router and the handlers.
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/value.hpp>
+
+#include <string_view>
+
+namespace coffeehouse::net {
+
+namespace http = boost::beast::http;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// A JSON body with the right headers; keep-alive is decided later by the session.
+Response json_response(http::status status, const boost::json::value& body);
+
+// {"error": {"code": "...", "message": "..."}} — the one error shape of the API.
+Response error_response(http::status status, std::string_view code, std::string_view message);
+
+}  // namespace coffeehouse::net

@@ -1,0 +1,78 @@
+#include "net/router.hpp"
+
+#include <boost/url/parse.hpp>
+
+namespace coffeehouse::net {
+
+namespace {
+
+std::vector<std::string> split_pattern(std::string_view pattern) {
+  std::vector<std::string> segments;
+  while (!pattern.empty()) {
+    if (pattern.front() == '/') pattern.remove_prefix(1);
+    const auto end = pattern.find('/');
+    segments.emplace_back(pattern.substr(0, end));
+    pattern.remove_prefix(end == std::string_view::npos ? pattern.size() : end);
+  }
+  return segments;
+}
+
+bool is_capture(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::string_view capture_name(std::string_view segment) { return segment.substr(1, segment.size() - 2); }
+
+}  // namespace
+
+std::string_view RequestContext::path_param(std::string_view name) const {
+  for (const auto& [key, value] : path) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+void Router::add(http::verb method, std::string_view pattern, Handler handler) {
+  routes_.push_back(Route{method, std::string(pattern), split_pattern(pattern), std::move(handler)});
+}
+
+boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
+  const auto target = boost::urls::parse_origin_form(request.target());
+  if (!target) co_return error_response(http::status::bad_request, "bad_target", "the request target is not a valid path");
+
+  std::vector<std::string> segments;
+  for (auto segment : target->segments()) segments.push_back(std::move(segment));
+  // "/users/" and "/users" name the same resource.
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+
+  std::string allowed;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    bool matches = true;
+    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
+      matches = is_capture(route.segments[i]) ? !segments[i].empty() : route.segments[i] == segments[i];
+    }
+    if (!matches) continue;
+    if (route.method != request.method()) {
+      const auto name = http::to_string(route.method);
+      if (allowed.find(name) == std::string::npos) {
+        if (!allowed.empty()) allowed += ", ";
+        allowed.append(name.data(), name.size());
+      }
+      continue;
+    }
+    RequestContext context{request, route.pattern, {}, target->params()};
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), segments[i]);
+    }
+    co_return co_await route.handler(context);
+  }
+
+  if (allowed.empty()) co_return error_response(http::status::not_found, "not_found", "no such resource");
+  auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
+                                 "this resource does not support " + std::string(request.method_string()));
+  response.set(http::field::allow, allowed);
+  co_return response;
+}
+
+}  // namespace coffeehouse::net

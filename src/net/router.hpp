@@ -1,0 +1,48 @@
+#pragma once
+// Maps (method, path) to a handler. Patterns are literal segments and `{name}` captures; the
+// pattern string doubles as the route's name in logs (never the raw path, which is unbounded).
+#include "net/http.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/url/params_view.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace coffeehouse::net {
+
+struct RequestContext {
+  const Request& request;
+  std::string_view route;                                       // the matched pattern
+  std::vector<std::pair<std::string_view, std::string>> path;   // decoded captures
+  boost::urls::params_view query;                               // percent-decoded
+
+  // The capture named `name`; routes only ask for names their pattern declares.
+  std::string_view path_param(std::string_view name) const;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(const RequestContext&)>;
+
+class Router {
+ public:
+  // Registration order breaks ties: add literal routes (/coffee/search) before captures (/coffee/{id}).
+  void add(http::verb method, std::string_view pattern, Handler handler);
+
+  // Routes the request: the handler's response, 404 for an unknown path, 405 with Allow for a
+  // known path and another method, 400 for a malformed target.
+  boost::asio::awaitable<Response> dispatch(const Request& request) const;
+
+ private:
+  struct Route {
+    http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace coffeehouse::net

@@ -1,0 +1,108 @@
+#include "net/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace coffeehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+void SessionRegistry::drain() {
+  draining_ = true;
+  for (auto& entry : entries_) {
+    if (!entry.busy) entry.stream->cancel();
+  }
+}
+
+namespace {
+
+// Beast's examples drop the connection on a parse error; clients deserve to know why.
+Response parse_error_response(const boost::system::error_code& ec) {
+  if (ec == http::error::body_limit) {
+    return error_response(http::status::payload_too_large, "body_too_large", "the request body exceeds the limit");
+  }
+  if (ec == http::error::header_limit) {
+    return error_response(http::status::request_header_fields_too_large, "headers_too_large",
+                          "the request headers exceed the limit");
+  }
+  return error_response(http::status::bad_request, "bad_request", "the request is not valid HTTP/1.1: " + ec.message());
+}
+
+class RegistryEntryGuard {
+ public:
+  RegistryEntryGuard(SessionRegistry& registry, beast::tcp_stream& stream)
+      : registry_(registry), entry_(registry.add(stream)) {}
+  ~RegistryEntryGuard() { registry_.remove(entry_); }
+  RegistryEntryGuard(const RegistryEntryGuard&) = delete;
+  RegistryEntryGuard& operator=(const RegistryEntryGuard&) = delete;
+  void set_busy(bool busy) { entry_->busy = busy; }
+
+ private:
+  SessionRegistry& registry_;
+  std::list<SessionRegistry::Entry>::iterator entry_;
+};
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const RequestHandler& handler,
+                                       const SessionLimits& limits, SessionRegistry& registry) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  RegistryEntryGuard registration(registry, stream);
+
+  for (;;) {
+    // A fresh parser per request: limits and the deadline are set before every read.
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(limits.header_limit);
+    parser.body_limit(limits.body_limit);
+    stream.expires_after(limits.read_timeout);
+    auto [read_error, bytes_read] = co_await http::async_read(stream, buffer, parser, use_tuple);
+
+    Response response;
+    bool keep_alive = false;
+    if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
+        read_error == asio::error::operation_aborted || read_error == asio::error::connection_reset) {
+      break;  // the client left, idled out, or we are shutting down: nothing to answer
+    }
+    registration.set_busy(true);
+    const auto started = std::chrono::steady_clock::now();
+    std::string method, target;
+    if (read_error) {
+      response = parse_error_response(read_error);
+    } else {
+      auto request = parser.release();
+      method = request.method_string();
+      target = request.target();
+      try {
+        response = co_await handler(request);
+      } catch (const std::exception& error) {
+        // A handler bug must cost one request, not the connection or the process.
+        spdlog::error("unhandled error in {} {}: {}", method, target, error.what());
+        response = error_response(http::status::internal_server_error, "internal_error", "an internal error occurred");
+      }
+      keep_alive = request.keep_alive() && !registry.draining();
+      response.version(request.version());
+    }
+    response.keep_alive(keep_alive);
+    const auto body_bytes = response.body().size();
+    const auto status = response.result_int();
+
+    stream.expires_after(limits.write_timeout);
+    auto [write_error, bytes_written] = co_await http::async_write(stream, response, use_tuple);
+    const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+    spdlog::info("{} {} {} {:.2f}ms {}B", method.empty() ? "-" : method, target.empty() ? "-" : target, status,
+                 elapsed.count(), body_bytes);
+    registration.set_busy(false);
+    if (write_error || !keep_alive) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace coffeehouse::net

@@ -1,0 +1,52 @@
+#pragma once
+// One HTTP/1.1 connection: read a request, hand it to the request handler, write the response,
+// repeat while keep-alive. The session knows nothing about routes or the database.
+#include "net/http.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <list>
+
+namespace coffeehouse::net {
+
+struct SessionLimits {
+  std::uint32_t header_limit = 8 * 1024;
+  std::uint64_t body_limit = 1024 * 1024;
+  // Bounds the whole read of one request (headers and body), so a client that trickles bytes
+  // is cut off; also bounds how long an idle keep-alive connection is kept.
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds write_timeout{10'000};
+};
+
+using RequestHandler = std::function<boost::asio::awaitable<Response>(const Request&)>;
+
+// The live sessions of one io thread, so shutdown can close the idle ones at once and let the
+// busy ones finish their response. Single-threaded: touched only from its own io_context.
+class SessionRegistry {
+ public:
+  struct Entry {
+    boost::beast::tcp_stream* stream = nullptr;
+    bool busy = false;
+  };
+
+  std::list<Entry>::iterator add(boost::beast::tcp_stream& stream) { return entries_.insert(entries_.end(), {&stream, false}); }
+  void remove(std::list<Entry>::iterator entry) { entries_.erase(entry); }
+  // Stop keep-alive everywhere and cancel the reads of idle connections.
+  void drain();
+  bool draining() const noexcept { return draining_; }
+  std::size_t size() const noexcept { return entries_.size(); }
+
+ private:
+  std::list<Entry> entries_;
+  bool draining_ = false;
+};
+
+boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, const RequestHandler& handler,
+                                              const SessionLimits& limits, SessionRegistry& registry);
+
+}  // namespace coffeehouse::net
