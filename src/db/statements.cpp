@@ -43,8 +43,9 @@ constexpr std::array<StatementSpec, 8> statements{{
      "FROM coffee c, websearch_to_tsquery('english', $1) AS query "
      "WHERE to_tsvector('english', c.title) @@ query "
      "ORDER BY ts_rank(to_tsvector('english', c.title), query) DESC, c.id LIMIT $2"},
+    // Code-point order, so the answer does not depend on the locale the cluster was made with.
     {Statement::coffee_notes, "coffee_notes",
-     "SELECT DISTINCT note FROM coffee, unnest(notes) AS note WHERE note IS NOT NULL ORDER BY note"},
+     "SELECT DISTINCT note COLLATE \"C\" FROM coffee, unnest(notes) AS note WHERE note IS NOT NULL ORDER BY 1"},
 }};
 
 #undef COFFEEHOUSE_USER_SELECT

@@ -1,0 +1,94 @@
+#include "support/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+namespace coffeehouse::testing {
+
+namespace asio = boost::asio;
+
+boost::json::value HttpResult::json() const {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(message.body(), ec);
+  EXPECT_FALSE(ec) << "body is not JSON: " << message.body();
+  return value;
+}
+
+std::string HttpResult::error_code() const {
+  const auto value = json();
+  if (!value.is_object() || !value.as_object().contains("error")) return "<no error object: " + message.body() + ">";
+  return std::string(value.at("error").at("code").as_string());
+}
+
+HttpClient::HttpClient(std::uint16_t port) : socket_(io_) {
+  socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+}
+
+HttpResult HttpClient::get(std::string_view target) {
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  return send(std::move(request));
+}
+
+HttpResult HttpClient::post_json(std::string_view target, std::string_view body) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::content_type, "application/json");
+  request.body() = std::string(body);
+  return send(std::move(request));
+}
+
+HttpResult HttpClient::send(http::request<http::string_body> request) {
+  request.set(http::field::host, "127.0.0.1");
+  request.prepare_payload();
+  http::write(socket_, request);
+  return read_response();
+}
+
+void HttpClient::write_raw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
+
+namespace {
+
+// Runs one started async operation to completion or until the timeout, so a server that
+// never answers fails the test instead of hanging it.
+boost::system::error_code finish_within(asio::io_context& io, asio::ip::tcp::socket& socket,
+                                        const boost::system::error_code& result, const bool& done) {
+  io.restart();
+  io.run_for(std::chrono::seconds(10));
+  if (!done) {
+    socket.cancel();
+    io.restart();
+    io.run();
+    ADD_FAILURE() << "no answer from the server within 10 s";
+    return asio::error::timed_out;
+  }
+  return result;
+}
+
+}  // namespace
+
+HttpResult HttpClient::read_response() {
+  HttpResult result;
+  boost::system::error_code ec;
+  bool done = false;
+  http::async_read(socket_, buffer_, result.message, [&](boost::system::error_code read_ec, std::size_t) {
+    ec = read_ec;
+    done = true;
+  });
+  if (const auto error = finish_within(io_, socket_, ec, done)) throw boost::system::system_error(error);
+  return result;
+}
+
+bool HttpClient::closed_by_peer() {
+  char byte = 0;
+  boost::system::error_code ec;
+  bool done = false;
+  socket_.async_read_some(asio::buffer(&byte, 1), [&](boost::system::error_code read_ec, std::size_t) {
+    ec = read_ec;
+    done = true;
+  });
+  const auto error = finish_within(io_, socket_, ec, done);
+  return error == asio::error::eof || error == asio::error::connection_reset;
+}
+
+}  // namespace coffeehouse::testing

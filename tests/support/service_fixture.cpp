@@ -1,0 +1,66 @@
+#include "support/service_fixture.hpp"
+
+#include "db/conninfo.hpp"
+#include "db/migrations/revision_heads.hpp"
+#include "support/test_env.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace coffeehouse::testing {
+
+app::ServeConfig test_config(db::DbMode mode) {
+  app::ServeConfig config;
+  config.database_url = database_url();
+  config.listen = "127.0.0.1:0";
+  config.db_mode = mode;
+  config.threads = 2;
+  config.pool_size = 4;
+  config.versions_dir = versions_dir();
+  config.seed = app::SeedMode::never;
+  return config;
+}
+
+RunningService::RunningService(app::ServeConfig config) {
+  spdlog::set_level(spdlog::level::warn);
+  app::finish_serve_config(config);
+  handlers::AppState state;
+  state.expected_heads = db::migrations::head_revisions(config.versions_dir);
+  std::sort(state.expected_heads.begin(), state.expected_heads.end());
+  service_ = std::make_unique<app::Service>(config, std::move(state));
+  runner_ = std::thread([service = service_.get()] { service->run(); });
+}
+
+RunningService::~RunningService() { stop(); }
+
+void RunningService::stop() {
+  if (!runner_.joinable()) return;
+  service_->request_stop();
+  runner_.join();
+}
+
+std::string query_scalar(const std::string& sql, std::initializer_list<std::string> params) {
+  auto conn = db::connect_blocking(database_url(), std::chrono::seconds(5));
+  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
+  std::vector<const char*> values;
+  for (const auto& param : params) values.push_back(param.c_str());
+  db::PgResultPtr result(PQexecParams(conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                      values.data(), nullptr, nullptr, 0));
+  const auto status = PQresultStatus(result.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    throw std::runtime_error(sql + ": " + PQresultErrorMessage(result.get()));
+  }
+  if (PQntuples(result.get()) == 0 || PQgetisnull(result.get(), 0, 0)) return "";
+  return PQgetvalue(result.get(), 0, 0);
+}
+
+std::int64_t insert_coffee(const std::string& title, const std::string& notes_array_literal) {
+  return std::stoll(query_scalar(
+      "INSERT INTO coffee (title, origin, intensifier, notes) VALUES ($1, 'Huila, Colombia', 'bright', $2) RETURNING id",
+      {title, notes_array_literal}));
+}
+
+}  // namespace coffeehouse::testing

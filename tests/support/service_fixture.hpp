@@ -1,0 +1,41 @@
+#pragma once
+// A real coffeehouse service on an ephemeral loopback port, in this process, against the test
+// database. Started in the constructor, stopped gracefully in the destructor.
+#include "app/config.hpp"
+#include "app/service.hpp"
+#include "support/http_client.hpp"
+
+#include <memory>
+#include <thread>
+
+namespace coffeehouse::testing {
+
+// The configuration tests start from: the test database, port 0, two threads, pool of four.
+app::ServeConfig test_config(db::DbMode mode);
+
+class RunningService {
+ public:
+  explicit RunningService(app::ServeConfig config);
+  explicit RunningService(db::DbMode mode) : RunningService(test_config(mode)) {}
+  ~RunningService();
+  RunningService(const RunningService&) = delete;
+  RunningService& operator=(const RunningService&) = delete;
+
+  std::uint16_t port() const { return service_->port(); }
+  HttpClient client() const { return HttpClient(port()); }
+  // Graceful stop; returns once every io thread has finished.
+  void stop();
+
+ private:
+  std::unique_ptr<app::Service> service_;
+  std::thread runner_;
+};
+
+// Runs SQL as the application role, for arranging data the API cannot create (coffee rows).
+// Parameters are text; returns the first column of the first row, or "" when there is none.
+std::string query_scalar(const std::string& sql, std::initializer_list<std::string> params = {});
+
+// Inserts a coffee and returns its id.
+std::int64_t insert_coffee(const std::string& title, const std::string& notes_array_literal = "{}");
+
+}  // namespace coffeehouse::testing

@@ -1,0 +1,19 @@
+#pragma once
+// Settings scripts/test hands to the tests. A missing one fails the test loudly: the suite
+// never skips what it cannot reach.
+#include <string>
+
+namespace coffeehouse::testing {
+
+// Value of a required environment variable; fails the current test (and throws) when unset.
+std::string required_env(const char* name);
+
+// The application role's URL to the migrated test database.
+inline std::string database_url() { return required_env("COFFEEHOUSE_TEST_DATABASE_URL"); }
+
+std::string versions_dir();
+
+// Lowercase letters only, so PostgreSQL's text search keeps it as one word.
+std::string unique_word(std::size_t length = 12);
+
+}  // namespace coffeehouse::testing
