@@ -12,6 +12,7 @@ int run_cli(int argc, char** argv) {
   int exit_code = 0;
   add_serve_command(root, exit_code);
   add_migrate_command(root, exit_code);
+  add_seed_command(root, exit_code);
   add_version_command(root, exit_code);
   try {
     root.parse(argc, argv);

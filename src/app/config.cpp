@@ -67,6 +67,7 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->transform(CLI::CheckedTransformer(seed_modes, CLI::ignore_case).description(""))
       ->type_name("auto|never")
       ->default_str("auto");
+  add_seed_source_options(command, config.seed_source);
   const std::map<std::string, spdlog::level::level_enum> levels{
       {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
       {"warn", spdlog::level::warn},   {"error", spdlog::level::err},   {"critical", spdlog::level::critical},
@@ -76,6 +77,24 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
       ->type_name("LEVEL")
       ->default_str("info");
+}
+
+void add_seed_source_options(CLI::App& command, seed::SeedSourceOptions& options) {
+  const std::map<std::string, seed::SeedSource> sources{{"api", seed::SeedSource::api},
+                                                        {"offline", seed::SeedSource::offline}};
+  command.add_option("--seed-source", options.source, "api: random-data-api.com, offline generator as fallback; offline")
+      ->envname("COFFEEHOUSE_SEED_SOURCE")
+      ->transform(CLI::CheckedTransformer(sources, CLI::ignore_case).description(""))
+      ->type_name("api|offline")
+      ->default_str("api");
+  command.add_option("--seed-api-base", options.api_base_url, "base URL of the seed API (tests, mirrors)")
+      ->envname("COFFEEHOUSE_SEED_API_BASE")
+      ->capture_default_str();
+  command.add_option("--seed-ca-file", options.client.extra_ca_file, "PEM file of CAs trusted besides the system store")
+      ->envname("COFFEEHOUSE_SEED_CA_FILE")
+      ->check(CLI::ExistingFile);
+  add_milliseconds_option(command, "--seed-deadline-ms", options.client.total_deadline, "COFFEEHOUSE_SEED_DEADLINE_MS",
+                          "how long the seed API may take, retries included, before the offline fallback");
 }
 
 void finish_serve_config(ServeConfig& config) {

@@ -2,6 +2,7 @@
 // Every setting of `coffeehouse serve`, parsed in one place. Each flag has an environment
 // variable; a flag given on the command line wins over its variable.
 #include "db/connection.hpp"
+#include "seed/seed_source.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/common.h>
@@ -27,6 +28,7 @@ struct ServeConfig {
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string versions_dir = "schema/versions";
   SeedMode seed = SeedMode::automatic;
+  seed::SeedSourceOptions seed_source;
   spdlog::level::level_enum log_level = spdlog::level::info;
 
   // Derived from `listen` by finish_serve_config.
@@ -36,6 +38,9 @@ struct ServeConfig {
 
 // Registers the serve flags on `command`, writing into `config`.
 void add_serve_options(CLI::App& command, ServeConfig& config);
+
+// --seed-source, --seed-api-base, --seed-ca-file, --seed-deadline-ms: shared by serve and seed.
+void add_seed_source_options(CLI::App& command, seed::SeedSourceOptions& options);
 
 // Checks what CLI11's validators cannot (cross-flag rules, the URL, HOST:PORT) and fills the
 // derived fields. Throws CLI::ValidationError naming the flag.

@@ -17,15 +17,15 @@ int serve(ServeConfig& config) {
   finish_serve_config(config);
   spdlog::set_level(config.log_level);
 
-  handlers::AppState state;
+  std::vector<std::string> expected_heads;
   try {
-    state.expected_heads = db::migrations::head_revisions(config.versions_dir);
+    expected_heads = db::migrations::head_revisions(config.versions_dir);
   } catch (const std::exception& error) {
     throw CLI::ValidationError("--versions-dir", error.what());
   }
-  std::sort(state.expected_heads.begin(), state.expected_heads.end());
+  std::sort(expected_heads.begin(), expected_heads.end());
 
-  Service service(config, std::move(state));
+  Service service(config, std::move(expected_heads));
   spdlog::info("coffeehouse {} serving on {}:{} | db-mode {} | threads {} | pool-size {} | database {}",
                COFFEEHOUSE_VERSION, config.listen_host, service.port(),
                config.db_mode == db::DbMode::async ? "async" : "sync", config.threads, config.pool_size,

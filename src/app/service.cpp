@@ -1,5 +1,9 @@
 #include "app/service.hpp"
 
+#include "app/seed_gate.hpp"
+#include "seed/seed_source.hpp"
+#include "seed/seed_store.hpp"
+
 #include "db/connection.hpp"
 #include "db/pool.hpp"
 #include "handlers/routes.hpp"
@@ -33,7 +37,15 @@ struct Service::Worker {
                                                           db::ConnectionOptions{.database_url = config.database_url}))),
         services{*pool, state},
         router(handlers::make_router(services)),
-        handler([this](const net::Request& request) { return router.dispatch(request); }) {}
+        handler([this](const net::Request& request) { return serve(request); }),
+        seed_gate(io.get_executor()) {}
+
+  asio::awaitable<net::Response> serve(const net::Request& request) {
+    // Probes answer at once: /readyz reports the seeding, /healthz must never wait.
+    const bool is_probe = request.target().starts_with("/healthz") || request.target().starts_with("/readyz");
+    if (!is_probe) co_await seed_gate.wait_until_open();
+    co_return co_await router.dispatch(request);
+  }
 
   ~Worker() {
     // Asio objects must go before the io_context they belong to; coroutine frames still
@@ -68,11 +80,14 @@ struct Service::Worker {
   handlers::Services services;
   net::Router router;
   net::RequestHandler handler;
+  SeedGate seed_gate;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
 };
 
-Service::Service(const ServeConfig& config, handlers::AppState state) : config_(config), state_(std::move(state)) {
+Service::Service(const ServeConfig& config, std::vector<std::string> expected_heads) : config_(config) {
+  state_.expected_heads = std::move(expected_heads);
+  state_.seeding_finished = config_.seed == SeedMode::never;
   for (unsigned index = 0; index < config_.threads; ++index) {
     workers_.push_back(std::make_unique<Worker>(config_, state_, pool_share(config_, index)));
   }
@@ -91,11 +106,57 @@ void Service::run() {
     asio::co_spawn(worker->io, net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions),
                    asio::detached);
   }
+  if (state_.seeding_finished) {
+    open_gates();
+  } else {
+    asio::co_spawn(workers_.front()->io, seed_then_open_gates(), asio::detached);
+  }
   std::vector<std::jthread> threads;
   for (std::size_t index = 1; index < workers_.size(); ++index) {
     threads.emplace_back([worker = workers_[index].get()] { worker->io.run(); });
   }
   workers_.front()->io.run();
+}
+
+void Service::open_gates() {
+  for (auto& worker : workers_) {
+    asio::post(worker->io, [worker = worker.get()] { worker->seed_gate.open(); });
+  }
+}
+
+asio::awaitable<void> Service::seed_then_open_gates() {
+  auto& pool = *workers_.front()->pool;
+  asio::steady_timer retry(workers_.front()->io);
+  auto delay = std::chrono::milliseconds(250);
+  bool gates_opened = false;
+  while (!stopping_) {
+    auto [empty, error] = co_await seed::tables_are_empty(pool);
+    seed::StoreResult stored;
+    if (!error && empty) {
+      const auto data = co_await seed::obtain_seed_data(config_.seed_source, 10);
+      stored = co_await seed::store_seed_data(pool, data, seed::StorePolicy::only_if_empty);
+      error = stored.error;
+    }
+    if (!error) {
+      if (stored.stored) spdlog::info("seeded the empty database with {} coffees and {} users", stored.coffees, stored.users);
+      break;
+    }
+    if (error.kind == db::ErrorKind::query) {
+      // Not a passing outage (e.g. the schema is missing): retrying will not help.
+      spdlog::error("seeding failed: {}", error.message);
+      break;
+    }
+    // Requests must not hang on a database that is down: let them through (they get 503s) and
+    // keep trying in the background.
+    if (!gates_opened) open_gates();
+    gates_opened = true;
+    spdlog::warn("seeding postponed, the database is unavailable ({}); retrying in {} ms", error.message, delay.count());
+    retry.expires_after(delay);
+    co_await retry.async_wait(asio::as_tuple(asio::use_awaitable));
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+  state_.seeding_finished = true;
+  if (!gates_opened) open_gates();
 }
 
 void Service::request_stop() {

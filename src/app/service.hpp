@@ -4,7 +4,10 @@
 #include "app/config.hpp"
 #include "handlers/services.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <atomic>
+#include <string>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -14,7 +17,8 @@ namespace coffeehouse::app {
 class Service {
  public:
   // Binds the listening socket (throws std::system_error if it cannot); serves nothing yet.
-  Service(const ServeConfig& config, handlers::AppState state);
+  // expected_heads: the sorted head revisions /readyz compares the database with.
+  Service(const ServeConfig& config, std::vector<std::string> expected_heads);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -31,6 +35,10 @@ class Service {
 
  private:
   struct Worker;
+
+  // --seed auto: fills empty tables once, holding requests back until done or impossible.
+  boost::asio::awaitable<void> seed_then_open_gates();
+  void open_gates();
 
   ServeConfig config_;
   handlers::AppState state_;

@@ -1,5 +1,7 @@
 #include "db/statements.hpp"
 
+#include <array>
+
 namespace coffeehouse::db {
 namespace {
 
@@ -9,7 +11,7 @@ namespace {
   "SELECT u.id, u.name, u.surname, u.patronomic, u.has_sale, u.address, "                    \
   "c.id, c.title, c.origin, c.intensifier, to_json(c.notes) "
 
-constexpr std::array<StatementSpec, 8> statements{{
+constexpr auto statements = std::to_array<StatementSpec>({
     {Statement::ping, "ping", "SELECT 1"},
     {Statement::schema_versions, "schema_versions",
      "SELECT version_num FROM alembic_version ORDER BY version_num"},
@@ -46,13 +48,48 @@ constexpr std::array<StatementSpec, 8> statements{{
     // Code-point order, so the answer does not depend on the locale the cluster was made with.
     {Statement::coffee_notes, "coffee_notes",
      "SELECT DISTINCT note COLLATE \"C\" FROM coffee, unnest(notes) AS note WHERE note IS NOT NULL ORDER BY 1"},
-}};
+    {Statement::begin_transaction, "begin_transaction", "BEGIN"},
+    {Statement::commit_transaction, "commit_transaction", "COMMIT"},
+    {Statement::rollback_transaction, "rollback_transaction", "ROLLBACK"},
+    // Seeding happens once per database, not per process: concurrent starters queue on this
+    // transaction-scoped lock and re-check emptiness once they hold it.
+    {Statement::lock_seeding, "lock_seeding", "SELECT pg_advisory_xact_lock(7361058290)"},
+    {Statement::tables_are_empty, "tables_are_empty",
+     "SELECT NOT EXISTS (SELECT 1 FROM coffee) AND NOT EXISTS (SELECT 1 FROM users)"},
+    // All coffees and users in one statement, so a seed is stored whole or not at all. $1 is a
+    // JSON array of coffees, $2 of users whose coffee_index points into $1.
+    {Statement::insert_seed_data, "insert_seed_data",
+     "WITH new_coffee AS ("
+     "  INSERT INTO coffee (title, origin, intensifier, notes)"
+     "  SELECT c.title, c.origin, c.intensifier, c.notes"
+     "  FROM json_to_recordset($1::json) WITH ORDINALITY"
+     "    AS c(title varchar, origin varchar, intensifier varchar, notes varchar[], position bigint)"
+     "  ORDER BY c.position"
+     "  RETURNING id"
+     "), numbered_coffee AS ("
+     "  SELECT id, row_number() OVER (ORDER BY id) - 1 AS coffee_index FROM new_coffee"
+     "), new_users AS ("
+     "  INSERT INTO users (name, has_sale, address, coffee_id)"
+     "  SELECT u.name, u.has_sale, u.address, n.id"
+     "  FROM json_to_recordset($2::json) AS u(name varchar, has_sale boolean, address json, coffee_index bigint)"
+     "  LEFT JOIN numbered_coffee n USING (coffee_index)"
+     "  RETURNING id"
+     ") SELECT (SELECT count(*) FROM new_coffee), (SELECT count(*) FROM new_users)"},
+});
+
+constexpr bool specs_follow_enum_order() {
+  for (std::size_t index = 0; index < statements.size(); ++index) {
+    if (static_cast<std::size_t>(statements[index].id) != index) return false;
+  }
+  return statements.size() == static_cast<std::size_t>(Statement::insert_seed_data) + 1;
+}
+static_assert(specs_follow_enum_order(), "spec(id) indexes the table: one entry per Statement, in enum order");
 
 #undef COFFEEHOUSE_USER_SELECT
 
 }  // namespace
 
-const std::array<StatementSpec, 8>& all_statements() noexcept { return statements; }
+std::span<const StatementSpec> all_statements() noexcept { return statements; }
 
 const StatementSpec& spec(Statement statement) noexcept {
   return statements[static_cast<std::size_t>(statement)];

@@ -1,7 +1,7 @@
 #pragma once
 // Every statement the service runs, in one place. Each is prepared once per connection
 // under its name; handlers refer to them by id and pass parameters separately.
-#include <array>
+#include <span>
 #include <cstdint>
 #include <string_view>
 
@@ -16,6 +16,12 @@ enum class Statement : std::uint8_t {
   coffee_by_id,
   search_coffee,
   coffee_notes,
+  begin_transaction,
+  commit_transaction,
+  rollback_transaction,
+  lock_seeding,
+  tables_are_empty,
+  insert_seed_data,
 };
 
 struct StatementSpec {
@@ -33,7 +39,7 @@ namespace coffee_columns {
 inline constexpr int id = 0, title = 1, origin = 2, intensifier = 3, notes_json = 4;
 }
 
-const std::array<StatementSpec, 8>& all_statements() noexcept;
+std::span<const StatementSpec> all_statements() noexcept;
 const StatementSpec& spec(Statement statement) noexcept;
 
 }  // namespace coffeehouse::db

@@ -18,9 +18,10 @@ net::Response not_ready(std::string reason) {
   return response;
 }
 
-// Ready means: the database answers, and alembic_version holds exactly the heads of the
+// Ready means: seeding is over, the database answers, and alembic_version holds exactly the heads of the
 // revisions this build ships (no pending migration, no unknown newer one).
 awaitable<net::Response> readiness(Services& services) {
+  if (!services.state.seeding_finished.load()) co_return not_ready("the database is being seeded");
   auto outcome = co_await services.pool.execute(db::Statement::schema_versions, {});
   if (!outcome.ok()) {
     if (outcome.error.kind == db::ErrorKind::query) {

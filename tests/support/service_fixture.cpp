@@ -27,10 +27,9 @@ app::ServeConfig test_config(db::DbMode mode) {
 RunningService::RunningService(app::ServeConfig config) {
   spdlog::set_level(spdlog::level::warn);
   app::finish_serve_config(config);
-  handlers::AppState state;
-  state.expected_heads = db::migrations::head_revisions(config.versions_dir);
-  std::sort(state.expected_heads.begin(), state.expected_heads.end());
-  service_ = std::make_unique<app::Service>(config, std::move(state));
+  auto expected_heads = db::migrations::head_revisions(config.versions_dir);
+  std::sort(expected_heads.begin(), expected_heads.end());
+  service_ = std::make_unique<app::Service>(config, std::move(expected_heads));
   runner_ = std::thread([service = service_.get()] { service->run(); });
 }
 
