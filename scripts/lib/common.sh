@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# Helpers shared by the scripts in scripts/. Sourced, never executed.
+#
+# Every diagnostic goes to stderr so that stdout stays machine-readable
+# (`scripts/pg-cluster url` is captured by other scripts).
+
+# The name the user typed, for error messages.
+PROG="${PROG:-$(basename "${BASH_SOURCE[-1]}")}"
+
+# The repository root, whatever the caller's working directory. Used by the sourcing scripts.
+# shellcheck disable=SC2034
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+
+die() {
+  printf '%s: error: %s\n' "$PROG" "$*" >&2
+  exit 1
+}
+
+note() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+}
+
+# A visible header between phases, so a CI log can be skimmed for the phase that failed. Bold
+# only on a terminal: CI logs stay free of escape codes.
+section() {
+  if [[ -t 2 ]]; then
+    printf '\n\033[1m==> %s\033[0m\n' "$*" >&2
+  else
+    printf '\n==> %s\n' "$*" >&2
+  fi
+}
+
+is_root() {
+  [[ "$(id -u)" -eq 0 ]]
+}
+
+# Hex only: safe unquoted in URLs, SQL literals and shell words, and still 144 bits of entropy.
+random_secret() {
+  od -An -tx1 -N18 /dev/urandom | tr -d ' \n'
+}
+
+# Roles, databases and passwords we generate are plain identifiers; refusing anything else means
+# none of them ever needs quoting in SQL, libpq URLs or shell words.
+require_plain_word() {
+  local what="$1" value="$2"
+  [[ "$value" =~ ^[A-Za-z0-9_]+$ ]] || die "$what must match [A-Za-z0-9_]+, got '$value'"
+}
+
+# An ephemeral-looking port nobody listens on (IPv4 or IPv6), read from /proc so no extra tools are
+# needed. Below the kernel's ephemeral range (32768+) so outgoing connections cannot grab it between
+# the check and the bind.
+pick_free_port() {
+  local attempt port hex
+  for attempt in {1..50}; do
+    port=$((20000 + RANDOM % 12000))
+    printf -v hex '%04X' "$port"
+    # Column 2 is local_address as HEXIP:HEXPORT, column 4 the state; 0A is LISTEN.
+    if ! awk -v hex="$hex" 'NR > 1 { split($2, a, ":"); if (a[2] == hex && $4 == "0A") found = 1 }
+                            END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  die "no free TCP port found after $attempt attempts"
+}
