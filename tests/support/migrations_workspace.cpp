@@ -55,4 +55,27 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::filesystem::path generated_path(const std::string& report) {
+  constexpr std::string_view prefix = "Generating ";
+  constexpr std::string_view suffix = " ... done";
+  const auto start = report.find(prefix);
+  const auto end = report.find(suffix);
+  if (start == std::string::npos || end == std::string::npos || end < start) {
+    throw std::runtime_error("not a 'Generating ... done' report: " + report);
+  }
+  return report.substr(start + prefix.size(), end - start - prefix.size());
+}
+
+void fill_sections(const std::filesystem::path& revision_file, const std::string& upgrade_sql,
+                   const std::string& downgrade_sql) {
+  auto text = read_text(revision_file);
+  const auto sections = text.find("\n-- upgrade\n");
+  if (sections == std::string::npos) throw std::runtime_error("no upgrade section in " + revision_file.string());
+  text.resize(sections);
+  text += "\n-- upgrade\n" + upgrade_sql + "\n\n-- downgrade\n" + downgrade_sql + "\n";
+  std::ofstream file(revision_file, std::ios::binary);
+  file << text;
+  if (!file) throw std::runtime_error("cannot write " + revision_file.string());
+}
+
 }  // namespace coffeehouse::testing

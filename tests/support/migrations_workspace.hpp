@@ -47,4 +47,11 @@ class VersionsWorkspace {
 // The text of a file in the workspace, or of any path.
 std::string read_text(const std::filesystem::path& path);
 
+// The path in a `revision`/`merge` report ("Generating <path> ... done").
+std::filesystem::path generated_path(const std::string& report);
+
+// Puts SQL into the empty sections of a file `revision` wrote, as a developer would.
+void fill_sections(const std::filesystem::path& revision_file, const std::string& upgrade_sql,
+                   const std::string& downgrade_sql);
+
 }  // namespace coffeehouse::testing
