@@ -1,0 +1,52 @@
+#pragma once
+// Running the real `coffeehouse` binary (COFFEEHOUSE_BINARY_PATH) the way an operator does, with
+// its stdout, stderr and exit code captured. DATABASE_URL is taken out of the inherited
+// environment so that only what a test passes reaches the binary.
+#include "support/scratch_database.hpp"
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace coffeehouse::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliProcess {
+ public:
+  CliProcess(const std::vector<std::string>& args, const std::vector<std::string>& extra_environment);
+  ~CliProcess();  // kills the child if wait() was never called
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
+
+  CliResult wait();
+
+ private:
+  std::filesystem::path out_path_;
+  std::filesystem::path err_path_;
+  pid_t pid_ = -1;
+};
+
+// `coffeehouse <args...>`; extra_environment holds "NAME=value" entries.
+CliResult run_coffeehouse(const std::vector<std::string>& args, const std::vector<std::string>& extra_environment = {});
+
+// `coffeehouse migrate <args...> --versions-dir <versions_dir>`: the commands that need no database.
+CliResult migrate(const std::filesystem::path& versions_dir, std::vector<std::string> args);
+// The same with `--database-url` set to the scratch database.
+CliResult migrate(const ScratchDatabase& database, const std::filesystem::path& versions_dir,
+                  std::vector<std::string> args);
+
+// A database URL nothing listens on: a command that reports an input error with it has
+// provably not touched any database.
+inline constexpr const char* unreachable_database_url = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2";
+
+// Output split into lines, without the trailing newline.
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace coffeehouse::testing
