@@ -2,7 +2,7 @@
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "db/conninfo.hpp"
-#include "db/migrations/revision_heads.hpp"
+#include "db/migrations/versions_directory.hpp"
 
 #include <spdlog/spdlog.h>
 

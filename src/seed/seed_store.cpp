@@ -65,7 +65,8 @@ awaitable<StoreResult> store_seed_data(db::Pool& pool, const SeedData& data, Sto
   }
   co_return StoreResult{.stored = true,
                         .coffees = static_cast<std::size_t>(inserted.rows.integer(0, 0)),
-                        .users = static_cast<std::size_t>(inserted.rows.integer(0, 1))};
+                        .users = static_cast<std::size_t>(inserted.rows.integer(0, 1)),
+                        .error = {}};
 }
 
 }  // namespace coffeehouse::seed

@@ -1,7 +1,7 @@
 #include "support/service_fixture.hpp"
 
 #include "db/conninfo.hpp"
-#include "db/migrations/revision_heads.hpp"
+#include "db/migrations/versions_directory.hpp"
 #include "support/test_env.hpp"
 
 #include <gtest/gtest.h>
