@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/throw_exception.hpp>
 
-#include <algorithm>
 #include <array>
 #include <random>
 #include <stdexcept>
