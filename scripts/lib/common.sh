@@ -46,17 +46,26 @@ require_plain_word() {
   [[ "$value" =~ ^[A-Za-z0-9_]+$ ]] || die "$what must match [A-Za-z0-9_]+, got '$value'"
 }
 
-# An ephemeral-looking port nobody listens on (IPv4 or IPv6), read from /proc so no extra tools are
-# needed. Below the kernel's ephemeral range (32768+) so outgoing connections cannot grab it between
-# the check and the bind.
+# Whether anything listens on TCP PORT (IPv4 or IPv6), read from /proc so no extra tools are needed.
+port_in_use() {
+  local hex table tables=()
+  printf -v hex '%04X' "$1"
+  # tcp6 is absent when IPv6 is disabled.
+  for table in /proc/net/tcp /proc/net/tcp6; do
+    if [[ -r "$table" ]]; then tables+=("$table"); fi
+  done
+  # Column 2 is local_address as HEXIP:HEXPORT, column 4 the state; 0A is LISTEN.
+  awk -v hex="$hex" 'FNR > 1 { split($2, a, ":"); if (a[2] == hex && $4 == "0A") found = 1 }
+                     END { exit !found }' "${tables[@]}"
+}
+
+# A random port nobody listens on, below the kernel's ephemeral range (32768+) so that outgoing
+# connections cannot take it between this check and the bind.
 pick_free_port() {
-  local attempt port hex
+  local attempt port
   for attempt in {1..50}; do
     port=$((20000 + RANDOM % 12000))
-    printf -v hex '%04X' "$port"
-    # Column 2 is local_address as HEXIP:HEXPORT, column 4 the state; 0A is LISTEN.
-    if ! awk -v hex="$hex" 'NR > 1 { split($2, a, ":"); if (a[2] == hex && $4 == "0A") found = 1 }
-                            END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+    if ! port_in_use "$port"; then
       printf '%s\n' "$port"
       return 0
     fi
