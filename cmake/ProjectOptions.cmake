@@ -1,11 +1,11 @@
 # Warnings and sanitizers as INTERFACE targets, so every target opts in the same way.
+option(COFFEEHOUSE_WERROR "Treat warnings in the project's own code as errors" ON)
+
 add_library(coffeehouse_warnings INTERFACE)
 target_compile_options(coffeehouse_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
   -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
   $<$<BOOL:${COFFEEHOUSE_WERROR}>:-Werror>)
-
-option(COFFEEHOUSE_WERROR "Treat warnings in the project's own code as errors" ON)
 
 add_library(coffeehouse_sanitizers INTERFACE)
 set(COFFEEHOUSE_SANITIZERS "" CACHE STRING "Comma-separated sanitizers, e.g. address,undefined or thread")

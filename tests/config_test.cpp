@@ -95,6 +95,20 @@ TEST(ServeConfig, BinaryRejectsBadFlagWithOneLineAndExitCode2) {
   EXPECT_NE(output.find("--threads"), std::string::npos) << output;
 }
 
+TEST(ServeConfig, ParseErrorsNeverEchoAPassword) {
+  const std::string command = std::string(COFFEEHOUSE_BINARY_PATH) +
+                              " serve --database-url postgresql://app:hunter2@db/x --no-such-flag 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  std::array<char, 256> chunk{};
+  while (std::fgets(chunk.data(), chunk.size(), pipe) != nullptr) output += chunk.data();
+  EXPECT_EQ(WEXITSTATUS(::pclose(pipe)), 2);
+  EXPECT_EQ(output.find("hunter2"), std::string::npos) << output;
+  EXPECT_EQ(db::redact_passwords("x password=s3cret y"), "x password=*** y");
+  EXPECT_EQ(db::redact_passwords("at postgresql://u:p4ss@h/db."), "at postgresql://u:***@h/db.");
+}
+
 TEST(ServeConfig, RedactedDatabaseUrlHidesThePassword) {
   const auto redacted = db::redact_conninfo("postgresql://app:s3cret-pass@db.example:5432/skillbox_db");
   EXPECT_EQ(redacted.find("s3cret-pass"), std::string::npos) << redacted;

@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "db/conninfo.hpp"
+
 #include <libpq-fe.h>
 
 #include <iostream>
@@ -22,7 +24,7 @@ int run_cli(int argc, char** argv) {
     return root.exit(help);
   } catch (const CLI::ParseError& error) {
     // One line naming the flag, exit 2: scripts can tell a usage error from a run-time failure.
-    std::cerr << "coffeehouse: error: " << error.what() << " (see --help)\n";
+    std::cerr << "coffeehouse: error: " << db::redact_passwords(error.what()) << " (see --help)\n";
     return 2;
   }
   return exit_code;

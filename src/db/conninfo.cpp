@@ -2,6 +2,7 @@
 
 #include <array>
 #include <memory>
+#include <regex>
 
 namespace coffeehouse::db {
 namespace {
@@ -45,6 +46,13 @@ std::string conninfo_error(const std::string& database_url) {
   std::string message = error ? error.get() : "out of memory";
   while (!message.empty() && message.back() == '\n') message.pop_back();
   return message;
+}
+
+std::string redact_passwords(std::string_view text) {
+  static const std::regex uri_password(R"((postgres(?:ql)?://[^:@/\s]*:)[^@\s]*@)", std::regex::icase);
+  static const std::regex keyword_password(R"((password\s*=\s*)('[^']*'|[^\s]+))", std::regex::icase);
+  const auto masked = std::regex_replace(std::string(text), uri_password, "$1***@");
+  return std::regex_replace(masked, keyword_password, "$1***");
 }
 
 std::string redact_conninfo(const std::string& database_url) {

@@ -18,6 +18,10 @@ PgConnPtr connect_blocking(const std::string& database_url, std::chrono::millise
 // or a fixed placeholder when libpq cannot parse the URL at all.
 std::string redact_conninfo(const std::string& database_url);
 
+// `text` with any connection-string password in it masked: for messages that may echo
+// command-line arguments (a CLI parse error quotes what it could not use).
+std::string redact_passwords(std::string_view text);
+
 // The parse error for a URL libpq cannot read, or empty when it is well-formed.
 std::string conninfo_error(const std::string& database_url);
 
