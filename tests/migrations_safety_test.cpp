@@ -1,5 +1,6 @@
 // What keeps a database safe: a failing step leaves nothing behind, concurrent upgrades are
 // serialized, and bad input is refused before any database is contacted.
+#include "db/migrations/version_table.hpp"
 #include "support/migrations_cli.hpp"
 #include "support/migrations_workspace.hpp"
 #include "support/scratch_database.hpp"
@@ -25,9 +26,8 @@ using Lines = std::vector<std::string>;
 
 const Lines seed_columns{"id", "name", "has_sale", "address", "coffee_id"};
 
-// The advisory lock key every migrator takes (migration_session.cpp); a test holding it stands in
-// for a migration that is still running.
-constexpr const char* migration_lock_key = "7165058122143590511";
+// A test holding the migrators' advisory lock stands in for a migration that is still running.
+const std::string lock_key(coffeehouse::db::migrations::version_table::migration_lock_key);
 
 std::size_t running_lines(const CliResult& result) {
   const auto lines = lines_of(result.out);
@@ -71,7 +71,7 @@ TEST(MigrationsSafety, ConcurrentUpgradesAreSerializedAndTheSecondFindsTheWorkDo
   // Hold the migration lock so that both upgrades are certainly waiting at the same time.
   const auto holder = database.connect();
   coffeehouse::db::PgResultPtr locked(
-      PQexec(holder.get(), (std::string("SELECT pg_advisory_lock(") + migration_lock_key + ")").c_str()));
+      PQexec(holder.get(), ("SELECT pg_advisory_lock(" + lock_key + ")").c_str()));
   ASSERT_EQ(PQresultStatus(locked.get()), PGRES_TUPLES_OK) << PQerrorMessage(holder.get());
 
   CliProcess first({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(), "--database-url",
@@ -92,7 +92,7 @@ TEST(MigrationsSafety, ConcurrentUpgradesAreSerializedAndTheSecondFindsTheWorkDo
   EXPECT_FALSE(database.has_table("alembic_version")) << "nothing may happen before the lock is taken";
 
   coffeehouse::db::PgResultPtr unlocked(
-      PQexec(holder.get(), (std::string("SELECT pg_advisory_unlock(") + migration_lock_key + ")").c_str()));
+      PQexec(holder.get(), ("SELECT pg_advisory_unlock(" + lock_key + ")").c_str()));
   const auto first_result = first.wait();
   const auto second_result = second.wait();
   EXPECT_EQ(first_result.exit_code, 0) << first_result.err;

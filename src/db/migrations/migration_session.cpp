@@ -10,9 +10,6 @@
 namespace coffeehouse::db::migrations {
 namespace {
 
-// The key of the session-level advisory lock every migrator takes: "coffeeho" in ASCII, fixed so
-// that separate processes (and separate releases of the binary) agree on it.
-constexpr std::string_view migration_lock_key = "7165058122143590511";
 constexpr std::chrono::seconds connect_timeout{10};
 
 // Error output is one line on stderr: libpq's messages may span several.
@@ -62,7 +59,8 @@ Outcome<long> MigrationSession::execute(const version_table::Statement& statemen
 }
 
 Outcome<void> MigrationSession::lock_migrations() {
-  auto locked = execute(version_table::Statement{"SELECT pg_advisory_lock($1::bigint)", {std::string(migration_lock_key)}});
+  auto locked =
+      execute(version_table::Statement{version_table::lock_sql, {std::string(version_table::migration_lock_key)}});
   if (!locked) return fail("cannot take the migration lock: " + locked.error().message);
   return {};
 }
