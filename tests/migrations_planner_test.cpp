@@ -195,7 +195,8 @@ TEST(MigrationsPlanner, DowngradeToAnUnappliedRevisionIsRefused) {
 TEST(MigrationsPlanner, RelativeDowngradePastTheBaseIsRefused) {
   EXPECT_EQ(downgrade_error(diamond(), {"init"}, "-2"),
             "Relative revision -2 didn't produce 2 migrations (only 1 available)");
-  EXPECT_EQ(downgrade_error(diamond(), {}, "-1"), "Relative revision -1 didn't produce 1 migrations (only 0 available)");
+  EXPECT_EQ(downgrade_error(diamond(), {}, "-1"),
+            "Relative revision -1 didn't produce 1 migrations (only 0 available)");
 }
 
 TEST(MigrationsPlanner, UnknownVersionRowIsReported) {

@@ -53,8 +53,8 @@ Outcome<long> MigrationSession::execute(const version_table::Statement& statemen
   const std::string text(statement.sql);
   std::vector<const char*> values;
   for (const auto& param : statement.params) values.push_back(param.c_str());
-  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr,
-                                  values.data(), nullptr, nullptr, 0));
+  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                  nullptr, nullptr, 0));
   return outcome_of(std::move(result), conn_.get());
 }
 
