@@ -81,6 +81,9 @@ Outcome<std::vector<std::string>> MigrationSession::version_rows() {
   if (!outcome.ok()) return fail("cannot read alembic_version: " + one_line(outcome.error.message));
   std::vector<std::string> rows;
   for (int row = 0; row < outcome.rows.size(); ++row) rows.emplace_back(outcome.rows.text(row, 0));
+  // Sorted here, byte-wise like the graph's heads, not by ORDER BY: the database's collation may
+  // order '_' or upper case differently, and `check` compares the two lists.
+  std::sort(rows.begin(), rows.end());
   return rows;
 }
 

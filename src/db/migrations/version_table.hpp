@@ -17,7 +17,7 @@ inline constexpr std::string_view create_sql =
     ")";
 // Resolved through search_path, like the unqualified name in every other statement.
 inline constexpr std::string_view exists_sql = "SELECT to_regclass('alembic_version') IS NOT NULL";
-inline constexpr std::string_view select_rows_sql = "SELECT version_num FROM alembic_version ORDER BY version_num";
+inline constexpr std::string_view select_rows_sql = "SELECT version_num FROM alembic_version";
 
 // A session-level advisory lock every migrator takes before it reads the rows. The key is fixed
 // ("coffeeho" in ASCII) so that separate processes, and separate releases of the binary, agree.
