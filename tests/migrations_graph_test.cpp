@@ -61,8 +61,10 @@ TEST(MigrationsGraph, OnlySqlFilesAreRevisions) {
 
 TEST(MigrationsGraph, FileNamesDoNotDecideOrder) {
   VersionsWorkspace workspace;
-  workspace.write("0001_later.sql", "-- revision: later\n-- down_revision: earlier\n-- message: later\n\n-- upgrade\n-- downgrade\n");
-  workspace.write("0002_earlier.sql", "-- revision: earlier\n-- down_revision:\n-- message: earlier\n\n-- upgrade\n-- downgrade\n");
+  workspace.write("0001_later.sql",
+                  "-- revision: later\n-- down_revision: earlier\n-- message: later\n\n-- upgrade\n-- downgrade\n");
+  workspace.write("0002_earlier.sql",
+                  "-- revision: earlier\n-- down_revision:\n-- message: earlier\n\n-- upgrade\n-- downgrade\n");
   auto graph = migrations::load_versions_directory(workspace.path());
   ASSERT_TRUE(graph) << graph.error().message;
   EXPECT_EQ(graph->heads(), Ids{"later"});
@@ -74,7 +76,8 @@ TEST(MigrationsGraph, MalformedFileIsReportedWithItsPath) {
   workspace.write("broken.sql", "-- revision: broken\n-- message: x\n\n-- upgrade\n-- downgrade\n");
   auto graph = migrations::load_versions_directory(workspace.path());
   ASSERT_FALSE(graph);
-  EXPECT_EQ(graph.error().message, (workspace.path() / "broken.sql").string() + ": missing header line '-- down_revision: ...'");
+  EXPECT_EQ(graph.error().message,
+            (workspace.path() / "broken.sql").string() + ": missing header line '-- down_revision: ...'");
 }
 
 TEST(MigrationsGraph, DuplicateIdsAreReportedWithBothFiles) {
@@ -114,9 +117,7 @@ TEST(MigrationsGraph, ExactIdWinsOverLongerIdsItPrefixes) {
   EXPECT_EQ(*graph.resolve("ab"), "ab");
 }
 
-TEST(MigrationsGraph, UniquePrefixResolves) {
-  EXPECT_EQ(*diamond().resolve("pat"), "patronomic");
-}
+TEST(MigrationsGraph, UniquePrefixResolves) { EXPECT_EQ(*diamond().resolve("pat"), "patronomic"); }
 
 TEST(MigrationsGraph, UnknownIdIsReported) {
   auto resolved = diamond().resolve("nope");
@@ -132,8 +133,8 @@ TEST(MigrationsGraph, AmbiguousPrefixListsTheCandidates) {
 }
 
 TEST(MigrationsGraph, ParentsFirstRunsEachBranchThroughBeforeTheNext) {
-  const auto graph = graph_of({{"root", {}}, {"a1", {"root"}}, {"a2", {"a1"}}, {"b1", {"root"}}, {"b2", {"b1"}},
-                               {"m", {"a2", "b2"}}});
+  const auto graph =
+      graph_of({{"root", {}}, {"a1", {"root"}}, {"a2", {"a1"}}, {"b1", {"root"}}, {"b2", {"b1"}}, {"m", {"a2", "b2"}}});
   EXPECT_EQ(graph.parents_first({"m"}, {}), (Ids{"root", "a1", "a2", "b1", "b2", "m"}));
   EXPECT_EQ(graph.parents_first({"m"}, {"root", "a1"}), (Ids{"a2", "b1", "b2", "m"}));
 }

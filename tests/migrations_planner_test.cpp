@@ -18,6 +18,7 @@ using migrations::VersionChange;
 using Ids = std::vector<std::string>;
 using Changes = std::vector<VersionChange>;
 
+// The plan points into `graph`: keep the graph alive as long as the plan.
 migrations::Plan upgrade(const migrations::RevisionGraph& graph, const Ids& rows, const std::string& target) {
   auto parsed = migrations::parse_upgrade_target(graph, target);
   if (!parsed) throw std::runtime_error(parsed.error().message);
@@ -63,7 +64,8 @@ TEST(MigrationsPlanner, UpgradeHeadFromEmptyRunsParentsFirstAndEndsOnTheMerge) {
 }
 
 TEST(MigrationsPlanner, VersionRowsChangeAsAlembicChangesThemAcrossBranchAndMerge) {
-  const auto plan = upgrade(diamond(), {}, "head");
+  const auto graph = diamond();
+  const auto plan = upgrade(graph, {}, "head");
   ASSERT_EQ(plan.steps.size(), 4U);
   EXPECT_EQ(plan.steps[0].version_changes, Changes{insert_row("init")});
   EXPECT_EQ(plan.steps[1].version_changes, Changes{update_row("init", "surname")});
@@ -74,7 +76,8 @@ TEST(MigrationsPlanner, VersionRowsChangeAsAlembicChangesThemAcrossBranchAndMerg
 }
 
 TEST(MigrationsPlanner, EnteringASecondBranchFromAnAppliedRevisionInserts) {
-  const auto plan = upgrade(diamond(), {"surname"}, "patronomic");
+  const auto graph = diamond();
+  const auto plan = upgrade(graph, {"surname"}, "patronomic");
   EXPECT_EQ(step_ids(plan), Ids{"patronomic"});
   EXPECT_EQ(plan.steps[0].version_changes, Changes{insert_row("patronomic")});
   EXPECT_EQ(plan.final_rows, (Ids{"patronomic", "surname"}));
@@ -88,13 +91,15 @@ TEST(MigrationsPlanner, UpgradeHeadsOnTwoBranchesLeavesOneRowPerHead) {
 }
 
 TEST(MigrationsPlanner, UpgradeToARevisionRunsOnlyWhatItDependsOn) {
-  const auto plan = upgrade(diamond(), {}, "surname");
+  const auto graph = diamond();
+  const auto plan = upgrade(graph, {}, "surname");
   EXPECT_EQ(step_ids(plan), (Ids{"init", "surname"}));
   EXPECT_EQ(plan.final_rows, Ids{"surname"});
 }
 
 TEST(MigrationsPlanner, UpgradeFromOneBranchRunsTheOtherBeforeTheMerge) {
-  const auto plan = upgrade(diamond(), {"patronomic"}, "head");
+  const auto graph = diamond();
+  const auto plan = upgrade(graph, {"patronomic"}, "head");
   EXPECT_EQ(step_ids(plan), (Ids{"surname", "merge"}));
   EXPECT_EQ(plan.steps[0].version_changes, Changes{insert_row("surname")});
   EXPECT_EQ(plan.steps[1].version_changes, (Changes{remove_row("surname"), update_row("patronomic", "merge")}));
@@ -114,7 +119,8 @@ TEST(MigrationsPlanner, UpgradeAtTheTargetIsEmpty) {
 }
 
 TEST(MigrationsPlanner, RelativeUpgradeTakesTheFirstStepsTowardsTheHead) {
-  const auto plan = upgrade(diamond(), {"init"}, "+2");
+  const auto graph = diamond();
+  const auto plan = upgrade(graph, {"init"}, "+2");
   EXPECT_EQ(step_ids(plan), (Ids{"surname", "patronomic"}));
   EXPECT_EQ(plan.final_rows, (Ids{"patronomic", "surname"}));
 }
@@ -147,7 +153,8 @@ TEST(MigrationsPlanner, DowngradeTargetsAreRefusedByUpgradeAndTheOtherWayRound) 
 }
 
 TEST(MigrationsPlanner, DowngradeAcrossTheMergeTurnsOneRowIntoTwo) {
-  const auto plan = downgrade(diamond(), {"merge"}, "-1");
+  const auto graph = diamond();
+  const auto plan = downgrade(graph, {"merge"}, "-1");
   EXPECT_EQ(step_ids(plan), Ids{"merge"});
   EXPECT_EQ(plan.steps[0].direction, Direction::downgrade);
   EXPECT_EQ(plan.steps[0].version_changes, (Changes{insert_row("surname"), update_row("merge", "patronomic")}));
@@ -155,7 +162,8 @@ TEST(MigrationsPlanner, DowngradeAcrossTheMergeTurnsOneRowIntoTwo) {
 }
 
 TEST(MigrationsPlanner, DowngradeClosingABranchDeletesItsRow) {
-  const auto plan = downgrade(diamond(), {"patronomic", "surname"}, "-1");
+  const auto graph = diamond();
+  const auto plan = downgrade(graph, {"patronomic", "surname"}, "-1");
   EXPECT_EQ(step_ids(plan), Ids{"surname"});
   // init is still needed by patronomic's row, so surname's row just goes.
   EXPECT_EQ(plan.steps[0].version_changes, Changes{remove_row("surname")});
@@ -163,7 +171,8 @@ TEST(MigrationsPlanner, DowngradeClosingABranchDeletesItsRow) {
 }
 
 TEST(MigrationsPlanner, DowngradeToBaseUnappliesEverythingChildrenFirst) {
-  const auto plan = downgrade(diamond(), {"merge"}, "base");
+  const auto graph = diamond();
+  const auto plan = downgrade(graph, {"merge"}, "base");
   EXPECT_EQ(step_ids(plan), (Ids{"merge", "patronomic", "surname", "init"}));
   EXPECT_EQ(plan.steps[1].version_changes, Changes{remove_row("patronomic")});
   EXPECT_EQ(plan.steps[2].version_changes, Changes{update_row("surname", "init")});
@@ -172,7 +181,8 @@ TEST(MigrationsPlanner, DowngradeToBaseUnappliesEverythingChildrenFirst) {
 }
 
 TEST(MigrationsPlanner, DowngradeToARevisionUnappliesOnlyWhatDependsOnIt) {
-  const auto plan = downgrade(diamond(), {"merge"}, "surname");
+  const auto graph = diamond();
+  const auto plan = downgrade(graph, {"merge"}, "surname");
   EXPECT_EQ(step_ids(plan), Ids{"merge"});
   EXPECT_EQ(plan.final_rows, (Ids{"patronomic", "surname"}));
 }
@@ -185,7 +195,8 @@ TEST(MigrationsPlanner, DowngradeToAnUnappliedRevisionIsRefused) {
 TEST(MigrationsPlanner, RelativeDowngradePastTheBaseIsRefused) {
   EXPECT_EQ(downgrade_error(diamond(), {"init"}, "-2"),
             "Relative revision -2 didn't produce 2 migrations (only 1 available)");
-  EXPECT_EQ(downgrade_error(diamond(), {}, "-1"), "Relative revision -1 didn't produce 1 migrations (only 0 available)");
+  EXPECT_EQ(downgrade_error(diamond(), {}, "-1"),
+            "Relative revision -1 didn't produce 1 migrations (only 0 available)");
 }
 
 TEST(MigrationsPlanner, UnknownVersionRowIsReported) {

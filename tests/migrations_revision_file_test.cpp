@@ -40,8 +40,8 @@ TEST(MigrationsRevisionFile, ParsesHeaderAndBothSections) {
 }
 
 TEST(MigrationsRevisionFile, EmptyDownRevisionMakesABase) {
-  auto parsed = parse_revision_file("-- revision: abc\n-- down_revision:\n-- message: root\n\n-- upgrade\n-- downgrade\n",
-                                    "root.sql");
+  auto parsed = parse_revision_file(
+      "-- revision: abc\n-- down_revision:\n-- message: root\n\n-- upgrade\n-- downgrade\n", "root.sql");
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_TRUE(parsed->down_revisions.empty());
   EXPECT_TRUE(parsed->upgrade_sql.empty());
@@ -87,12 +87,14 @@ TEST(MigrationsRevisionFile, UnknownHeaderIsReportedWithItsLine) {
 }
 
 TEST(MigrationsRevisionFile, RepeatedHeaderIsReported) {
-  EXPECT_EQ(parse_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- message: x\n\n-- upgrade\n-- downgrade\n"),
-            "versions/bad.sql:2: header 'revision' appears twice");
+  EXPECT_EQ(
+      parse_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- message: x\n\n-- upgrade\n-- downgrade\n"),
+      "versions/bad.sql:2: header 'revision' appears twice");
 }
 
 TEST(MigrationsRevisionFile, InvalidRevisionIdsAreRefused) {
-  for (const auto& id : std::vector<std::string>{"has space", "quote'", "head", "heads", "base", std::string(33, 'a')}) {
+  for (const auto& id :
+       std::vector<std::string>{"has space", "quote'", "head", "heads", "base", std::string(33, 'a')}) {
     EXPECT_NE(parse_error("-- revision: " + id + "\n-- down_revision:\n-- message: x\n\n-- upgrade\n-- downgrade\n")
                   .find("is not 1-32 letters, digits or '_'"),
               std::string::npos)
@@ -118,8 +120,9 @@ TEST(MigrationsRevisionFile, MissingSectionMarkersAreReported) {
 }
 
 TEST(MigrationsRevisionFile, SqlOutsideTheSectionsIsRefused) {
-  EXPECT_EQ(parse_error("-- revision: a\n-- down_revision:\n-- message: x\n\nDROP TABLE users;\n-- upgrade\n-- downgrade\n"),
-            "versions/bad.sql:5: text before the '-- upgrade' marker (is a header line misspelt?)");
+  EXPECT_EQ(
+      parse_error("-- revision: a\n-- down_revision:\n-- message: x\n\nDROP TABLE users;\n-- upgrade\n-- downgrade\n"),
+      "versions/bad.sql:5: text before the '-- upgrade' marker (is a header line misspelt?)");
 }
 
 TEST(MigrationsRevisionFile, RepeatedOrMisorderedMarkersAreRefused) {

@@ -1,5 +1,6 @@
 // What keeps a database safe: a failing step leaves nothing behind, concurrent upgrades are
 // serialized, and bad input is refused before any database is contacted.
+#include "db/migrations/version_table.hpp"
 #include "support/migrations_cli.hpp"
 #include "support/migrations_workspace.hpp"
 #include "support/scratch_database.hpp"
@@ -25,14 +26,13 @@ using Lines = std::vector<std::string>;
 
 const Lines seed_columns{"id", "name", "has_sale", "address", "coffee_id"};
 
-// The advisory lock key every migrator takes (migration_session.cpp); a test holding it stands in
-// for a migration that is still running.
-constexpr const char* migration_lock_key = "7165058122143590511";
+// A test holding the migrators' advisory lock stands in for a migration that is still running.
+const std::string lock_key(coffeehouse::db::migrations::version_table::migration_lock_key);
 
 std::size_t running_lines(const CliResult& result) {
   const auto lines = lines_of(result.out);
-  return static_cast<std::size_t>(
-      std::count_if(lines.begin(), lines.end(), [](const std::string& line) { return line.starts_with("Running upgrade"); }));
+  return static_cast<std::size_t>(std::count_if(
+      lines.begin(), lines.end(), [](const std::string& line) { return line.starts_with("Running upgrade"); }));
 }
 
 TEST(MigrationsSafety, FailingUpgradeStepIsRolledBackAndNamed) {
@@ -70,19 +70,19 @@ TEST(MigrationsSafety, ConcurrentUpgradesAreSerializedAndTheSecondFindsTheWorkDo
   ScratchDatabase database;
   // Hold the migration lock so that both upgrades are certainly waiting at the same time.
   const auto holder = database.connect();
-  coffeehouse::db::PgResultPtr locked(
-      PQexec(holder.get(), (std::string("SELECT pg_advisory_lock(") + migration_lock_key + ")").c_str()));
+  coffeehouse::db::PgResultPtr locked(PQexec(holder.get(), ("SELECT pg_advisory_lock(" + lock_key + ")").c_str()));
   ASSERT_EQ(PQresultStatus(locked.get()), PGRES_TUPLES_OK) << PQerrorMessage(holder.get());
 
   CliProcess first({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(), "--database-url",
                     database.url()},
                    {});
-  CliProcess second({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(),
-                     "--database-url", database.url()},
+  CliProcess second({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(), "--database-url",
+                     database.url()},
                     {});
   const auto waiting = [&database] {
-    return database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
-                           "(SELECT oid FROM pg_database WHERE datname = current_database())");
+    return database.column(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())");
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (waiting() != Lines{"2"} && std::chrono::steady_clock::now() < deadline) {
@@ -91,8 +91,7 @@ TEST(MigrationsSafety, ConcurrentUpgradesAreSerializedAndTheSecondFindsTheWorkDo
   EXPECT_EQ(waiting(), Lines{"2"}) << "both upgrades should be waiting for the lock";
   EXPECT_FALSE(database.has_table("alembic_version")) << "nothing may happen before the lock is taken";
 
-  coffeehouse::db::PgResultPtr unlocked(
-      PQexec(holder.get(), (std::string("SELECT pg_advisory_unlock(") + migration_lock_key + ")").c_str()));
+  coffeehouse::db::PgResultPtr unlocked(PQexec(holder.get(), ("SELECT pg_advisory_unlock(" + lock_key + ")").c_str()));
   const auto first_result = first.wait();
   const auto second_result = second.wait();
   EXPECT_EQ(first_result.exit_code, 0) << first_result.err;
@@ -157,7 +156,8 @@ TEST(MigrationsSafety, DuplicateIdIsRefusedBeforeTheDatabaseIsTouched) {
 
 TEST(MigrationsSafety, MalformedFileIsRefusedBeforeTheDatabaseIsTouched) {
   VersionsWorkspace workspace({project::init_file});
-  workspace.write("broken.sql", "-- revision: broken\n-- down_revision: 1a2b3c4d5e6f\n-- message: x\n\nDROP TABLE users;\n");
+  workspace.write("broken.sql",
+                  "-- revision: broken\n-- down_revision: 1a2b3c4d5e6f\n-- message: x\n\nDROP TABLE users;\n");
   expect_refused_before_connecting(workspace.path(), {"downgrade", "base"},
                                    (workspace.path() / "broken.sql").string() +
                                        ":5: text before the '-- upgrade' marker (is a header line misspelt?)");

@@ -65,7 +65,8 @@ TEST(MigrationsVersionTable, CrossingTheMergeLeavesTheMergeAsTheOnlyRow) {
   ScratchDatabase database;
   VersionsWorkspace workspace({project::init_file, project::surname_file, project::patronomic_file});
   run(database, workspace.path(), {"upgrade", "heads"});
-  workspace.write(std::string(project::merge_file), coffeehouse::testing::read_text(project_versions_dir() / project::merge_file));
+  workspace.write(std::string(project::merge_file),
+                  coffeehouse::testing::read_text(project_versions_dir() / project::merge_file));
   const auto result = migrate(database, workspace.path(), {"upgrade", "head"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out,
@@ -80,7 +81,8 @@ TEST(MigrationsVersionTable, DowngradesAcrossTheMergeSplitThenCloseTheBranches) 
 
   run(database, project_versions_dir(), {"downgrade", "-1"});
   EXPECT_EQ(database.version_rows(), (Lines{surname, patronomic})) << "across the merge one row becomes two";
-  EXPECT_EQ(database.users_columns(), (Lines{"id", "name", "has_sale", "address", "coffee_id", "surname", "patronomic"}));
+  EXPECT_EQ(database.users_columns(),
+            (Lines{"id", "name", "has_sale", "address", "coffee_id", "surname", "patronomic"}));
 
   run(database, project_versions_dir(), {"downgrade", "-1"});
   EXPECT_EQ(database.version_rows(), Lines{surname}) << "closing the patronomic branch deletes its row";

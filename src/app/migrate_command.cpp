@@ -45,9 +45,12 @@ migrations::SqlMode sql_mode(const MigrateOptions& options) {
 void add_upgrade(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand(
       "upgrade", "Apply revisions up to TARGET, each in its own transaction with its alembic_version change");
-  command->add_option("target", options->target, "head (the single head), heads (all of them), +N, or a revision id or unique prefix")
+  command
+      ->add_option("TARGET", options->target,
+                   "head (the single head), heads (all of them), +N, or a revision id or unique prefix")
       ->required();
-  command->add_flag("--sql", options->sql_only, "Print the SQL that would run, alembic_version changes included; change nothing");
+  command->add_flag("--sql", options->sql_only,
+                    "Print the SQL that would run, alembic_version changes included; change nothing");
   add_database_options(*command, *options);
   command->callback([options, &exit_code] {
     exit_code = report(migrations::upgrade(options->settings, options->target, sql_mode(*options), std::cout));
@@ -56,9 +59,10 @@ void add_upgrade(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& optio
 
 void add_downgrade(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand("downgrade", "Unapply revisions down to TARGET, newest first");
-  command->add_option("target", options->target, "-N, base, or a revision id or unique prefix (it stays applied)")
+  command->add_option("TARGET", options->target, "-N, base, or a revision id or unique prefix (it stays applied)")
       ->required();
-  command->add_flag("--sql", options->sql_only, "Print the SQL that would run, alembic_version changes included; change nothing");
+  command->add_flag("--sql", options->sql_only,
+                    "Print the SQL that would run, alembic_version changes included; change nothing");
   add_database_options(*command, *options);
   command->callback([options, &exit_code] {
     exit_code = report(migrations::downgrade(options->settings, options->target, sql_mode(*options), std::cout));
@@ -78,57 +82,59 @@ void add_check(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options
 }
 
 void add_history(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
-  auto* command = migrate.add_subcommand("history", "List revisions newest first, with (head), (branchpoint), (mergepoint)");
+  auto* command =
+      migrate.add_subcommand("history", "List revisions newest first, with (head), (branchpoint), (mergepoint)");
   add_versions_dir_option(*command, *options);
-  command->callback([options, &exit_code] {
-    exit_code = report(migrations::history(options->settings.versions_dir, std::cout));
-  });
+  command->callback(
+      [options, &exit_code] { exit_code = report(migrations::history(options->settings.versions_dir, std::cout)); });
 }
 
 void add_heads(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand("heads", "List the head revisions (those nothing revises)");
   add_versions_dir_option(*command, *options);
-  command->callback([options, &exit_code] {
-    exit_code = report(migrations::heads(options->settings.versions_dir, std::cout));
-  });
+  command->callback(
+      [options, &exit_code] { exit_code = report(migrations::heads(options->settings.versions_dir, std::cout)); });
 }
 
 void add_branches(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand("branches", "List branch points and the revisions they branch into");
   add_versions_dir_option(*command, *options);
-  command->callback([options, &exit_code] {
-    exit_code = report(migrations::branches(options->settings.versions_dir, std::cout));
-  });
+  command->callback(
+      [options, &exit_code] { exit_code = report(migrations::branches(options->settings.versions_dir, std::cout)); });
 }
 
 void add_revision(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand("revision", "Write a new, empty revision file on top of the single head");
   command->add_option("-m,--message", options->message, "One line describing the revision")->required();
-  command->add_option("--head", options->head,
-                      "Revise this revision instead of the single head (a revision id or prefix, or base for a new root); "
-                      "required when there are several heads");
+  command->add_option(
+      "--head", options->head,
+      "Revise this revision instead of the single head (a revision id or prefix, or base for a new root); "
+      "required when there are several heads");
   add_versions_dir_option(*command, *options);
   command->callback([options, &exit_code] {
-    exit_code = report(migrations::revision(options->settings.versions_dir, options->message, options->head, std::cout));
+    exit_code =
+        report(migrations::revision(options->settings.versions_dir, options->message, options->head, std::cout));
   });
 }
 
 void add_merge(CLI::App& migrate, const std::shared_ptr<MigrateOptions>& options, int& exit_code) {
   auto* command = migrate.add_subcommand("merge", "Write a merge revision whose down_revision is the given revisions");
-  command->add_option("revisions", options->merge_revisions, "heads (all heads), or two or more revision ids or prefixes")
+  command
+      ->add_option("REVISIONS", options->merge_revisions, "heads (all heads), or two or more revision ids or prefixes")
       ->required();
   command->add_option("-m,--message", options->message, "One line describing the merge")->required();
   add_versions_dir_option(*command, *options);
   command->callback([options, &exit_code] {
-    exit_code =
-        report(migrations::merge(options->settings.versions_dir, options->message, options->merge_revisions, std::cout));
+    exit_code = report(
+        migrations::merge(options->settings.versions_dir, options->message, options->merge_revisions, std::cout));
   });
 }
 
 }  // namespace
 
 void add_migrate_command(CLI::App& root, int& exit_code) {
-  auto* migrate = root.add_subcommand("migrate", "Apply and write schema migrations (Alembic's model and alembic_version table)");
+  auto* migrate =
+      root.add_subcommand("migrate", "Apply and write schema migrations (Alembic's model and alembic_version table)");
   migrate->require_subcommand(1);
   auto options = std::make_shared<MigrateOptions>();
   add_upgrade(*migrate, options, exit_code);

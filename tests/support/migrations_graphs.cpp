@@ -25,7 +25,8 @@ db::migrations::RevisionGraph graph_of(const std::vector<std::pair<std::string, 
 }
 
 db::migrations::RevisionGraph diamond() {
-  return graph_of({{"init", {}}, {"surname", {"init"}}, {"patronomic", {"init"}}, {"merge", {"surname", "patronomic"}}});
+  return graph_of(
+      {{"init", {}}, {"surname", {"init"}}, {"patronomic", {"init"}}, {"merge", {"surname", "patronomic"}}});
 }
 
 }  // namespace coffeehouse::testing

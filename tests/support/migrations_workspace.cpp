@@ -43,7 +43,8 @@ void VersionsWorkspace::remove(const std::string& file_name) const { std::filesy
 
 std::vector<std::string> VersionsWorkspace::file_names() const {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(path_)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : std::filesystem::directory_iterator(path_))
+    names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -19,7 +19,7 @@ class ScratchDatabase {
   // A libpq key=value connection string for the scratch database.
   const std::string& url() const noexcept { return url_; }
 
-  db::PgConnPtr connect() const;  // throws if the connection fails
+  db::PgConnPtr connect() const;               // throws if the connection fails
   void execute(const std::string& sql) const;  // throws with PostgreSQL's message
   // The first column of every row, as text (NULL as empty).
   std::vector<std::string> column(const std::string& sql) const;

@@ -92,8 +92,8 @@ Outcome<void> check(const DatabaseSettings& settings, std::ostream& out) {
   auto rows = read_rows(settings);
   if (!rows) return rows.error();
   if (*rows != graph->heads()) {
-    return fail("database is not at the heads: alembic_version holds " + describe_rows(*rows) +
-                ", the heads are " + join(graph->heads()) + "; run 'coffeehouse migrate upgrade heads'");
+    return fail("database is not at the heads: alembic_version holds " + describe_rows(*rows) + ", the heads are " +
+                join(graph->heads()) + "; run 'coffeehouse migrate upgrade heads'");
   }
   out << "Database is at the heads: " << describe_rows(*rows) << '\n';
   return {};

@@ -10,9 +10,6 @@
 namespace coffeehouse::db::migrations {
 namespace {
 
-// The key of the session-level advisory lock every migrator takes: "coffeeho" in ASCII, fixed so
-// that separate processes (and separate releases of the binary) agree on it.
-constexpr std::string_view migration_lock_key = "7165058122143590511";
 constexpr std::chrono::seconds connect_timeout{10};
 
 // Error output is one line on stderr: libpq's messages may span several.
@@ -56,13 +53,14 @@ Outcome<long> MigrationSession::execute(const version_table::Statement& statemen
   const std::string text(statement.sql);
   std::vector<const char*> values;
   for (const auto& param : statement.params) values.push_back(param.c_str());
-  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr,
-                                  values.data(), nullptr, nullptr, 0));
+  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                  nullptr, nullptr, 0));
   return outcome_of(std::move(result), conn_.get());
 }
 
 Outcome<void> MigrationSession::lock_migrations() {
-  auto locked = execute(version_table::Statement{"SELECT pg_advisory_lock($1::bigint)", {std::string(migration_lock_key)}});
+  auto locked =
+      execute(version_table::Statement{version_table::lock_sql, {std::string(version_table::migration_lock_key)}});
   if (!locked) return fail("cannot take the migration lock: " + locked.error().message);
   return {};
 }
@@ -83,6 +81,9 @@ Outcome<std::vector<std::string>> MigrationSession::version_rows() {
   if (!outcome.ok()) return fail("cannot read alembic_version: " + one_line(outcome.error.message));
   std::vector<std::string> rows;
   for (int row = 0; row < outcome.rows.size(); ++row) rows.emplace_back(outcome.rows.text(row, 0));
+  // Sorted here, byte-wise like the graph's heads, not by ORDER BY: the database's collation may
+  // order '_' or upper case differently, and `check` compares the two lists.
+  std::sort(rows.begin(), rows.end());
   return rows;
 }
 

@@ -24,8 +24,8 @@ Plan simulate(const RevisionGraph& graph, const std::vector<std::string>& rows, 
 
 MigrationError too_few_steps(char sign, std::size_t wanted, std::size_t available) {
   const auto count = std::to_string(wanted);
-  return fail("Relative revision " + std::string(1, sign) + count + " didn't produce " + count +
-              " migrations (only " + std::to_string(available) + " available)");
+  return fail("Relative revision " + std::string(1, sign) + count + " didn't produce " + count + " migrations (only " +
+              std::to_string(available) + " available)");
 }
 
 }  // namespace

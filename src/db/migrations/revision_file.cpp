@@ -107,8 +107,8 @@ class FileParser {
   Outcome<void> fill_header(Revision& revision, const std::map<std::string_view, std::string_view>& values) const {
     // down_revision is required even when empty: a forgotten header would otherwise create a
     // second base silently.
-    for (const auto key : {std::string_view("revision"), std::string_view("down_revision"),
-                           std::string_view("message")}) {
+    for (const auto key :
+         {std::string_view("revision"), std::string_view("down_revision"), std::string_view("message")}) {
       if (!values.contains(key)) return error("missing header line '-- " + std::string(key) + ": ...'");
     }
     revision.id = std::string(values.at("revision"));
@@ -173,7 +173,8 @@ Outcome<Revision> parse_revision_file(std::string_view text, const std::filesyst
 std::string render_revision_file(const Revision& revision) {
   std::string text;
   text += "-- revision: " + revision.id + "\n";
-  text += revision.down_revisions.empty() ? "-- down_revision:\n" : "-- down_revision: " + join(revision.down_revisions) + "\n";
+  text += revision.down_revisions.empty() ? "-- down_revision:\n"
+                                          : "-- down_revision: " + join(revision.down_revisions) + "\n";
   text += "-- message: " + revision.message + "\n";
   if (!revision.create_date.empty()) text += "-- create_date: " + revision.create_date + "\n";
   text += "\n-- upgrade\n";

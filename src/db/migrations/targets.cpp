@@ -27,7 +27,8 @@ Outcome<std::string> single_head(const RevisionGraph& graph, std::string_view ar
   if (heads.size() > 1) {
     return fail("Multiple head revisions are present for given argument '" + std::string(argument) +
                 "'; please specify a specific target revision, or 'heads' for all heads, or join them with "
-                "'coffeehouse migrate merge -m MESSAGE heads' (heads: " + join(heads) + ")");
+                "'coffeehouse migrate merge -m MESSAGE heads' (heads: " +
+                join(heads) + ")");
   }
   return heads.front();
 }

@@ -15,7 +15,8 @@ std::vector<VersionChange> changes_for_upgrade(const RevisionSet& rows, const Re
   }
   if (parent_rows.empty()) return {insert_row(revision.id)};
   std::vector<VersionChange> changes;
-  for (std::size_t index = 0; index + 1 < parent_rows.size(); ++index) changes.push_back(remove_row(parent_rows[index]));
+  for (std::size_t index = 0; index + 1 < parent_rows.size(); ++index)
+    changes.push_back(remove_row(parent_rows[index]));
   changes.push_back(update_row(parent_rows.back(), revision.id));
   return changes;
 }

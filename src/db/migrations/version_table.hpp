@@ -1,6 +1,7 @@
 #pragma once
 // The alembic_version table, exactly as Alembic creates and changes it, so that Alembic and this
-// tool can take turns on one database. Every statement against it is here.
+// tool can take turns on one database. Every statement the migrator runs besides the revisions'
+// own SQL is here: the table's, and the migration lock's.
 #include "db/migrations/version_changes.hpp"
 
 #include <string>
@@ -16,7 +17,12 @@ inline constexpr std::string_view create_sql =
     ")";
 // Resolved through search_path, like the unqualified name in every other statement.
 inline constexpr std::string_view exists_sql = "SELECT to_regclass('alembic_version') IS NOT NULL";
-inline constexpr std::string_view select_rows_sql = "SELECT version_num FROM alembic_version ORDER BY version_num";
+inline constexpr std::string_view select_rows_sql = "SELECT version_num FROM alembic_version";
+
+// A session-level advisory lock every migrator takes before it reads the rows. The key is fixed
+// ("coffeeho" in ASCII) so that separate processes, and separate releases of the binary, agree.
+inline constexpr std::string_view migration_lock_key = "7165058122143590511";
+inline constexpr std::string_view lock_sql = "SELECT pg_advisory_lock($1::bigint)";
 
 // One statement with its parameters ($1, $2) kept apart from the text.
 struct Statement {
