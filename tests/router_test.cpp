@@ -31,7 +31,7 @@ Response dispatch(const Router& router, http::verb method, std::string_view targ
   Request request{method, target, 11};
   auto future = boost::asio::co_spawn(io, router.dispatch(request), boost::asio::use_future);
   io.run();
-  return future.get();
+  return future.get().response;
 }
 
 TEST(Router, LiteralRouteWinsOverCaptureRegisteredAfterIt) {

@@ -68,6 +68,8 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->type_name("auto|never")
       ->default_str("auto");
   add_seed_source_options(command, config.seed_source);
+  command.add_flag("--enable-bench-routes", config.bench_routes, "serve GET /bench/sleep?ms=N (a slow query, for scripts/bench)")
+      ->envname("COFFEEHOUSE_ENABLE_BENCH_ROUTES");
   const std::map<std::string, spdlog::level::level_enum> levels{
       {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
       {"warn", spdlog::level::warn},   {"error", spdlog::level::err},   {"critical", spdlog::level::critical},

@@ -28,6 +28,7 @@ struct ServeConfig {
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string versions_dir = "schema/versions";
   SeedMode seed = SeedMode::automatic;
+  bool bench_routes = false;
   seed::SeedSourceOptions seed_source;
   spdlog::level::level_enum log_level = spdlog::level::info;
 

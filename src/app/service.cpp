@@ -27,7 +27,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 struct Service::Worker {
-  Worker(const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
+  Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
       : limits{.read_timeout = config.read_timeout},
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
@@ -35,8 +35,10 @@ struct Service::Worker {
                                               .acquire_timeout = config.acquire_timeout},
                               db::make_connection_factory(config.db_mode, io.get_executor(),
                                                           db::ConnectionOptions{.database_url = config.database_url}))),
-        services{*pool, state},
+        services{*pool, state, [&owner] { return owner.collect_metrics(); },
+                 [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),
+        metrics(router.patterns().size()),
         handler([this](const net::Request& request) { return serve(request); }),
         seed_gate(io.get_executor()) {}
 
@@ -44,7 +46,11 @@ struct Service::Worker {
     // Probes answer at once: /readyz reports the seeding, /healthz must never wait.
     const bool is_probe = request.target().starts_with("/healthz") || request.target().starts_with("/readyz");
     if (!is_probe) co_await seed_gate.wait_until_open();
-    co_return co_await router.dispatch(request);
+    const auto started = std::chrono::steady_clock::now();
+    auto dispatched = co_await router.dispatch(request);
+    metrics.record_request(dispatched.route, request.method(), dispatched.response.result_int(),
+                           std::chrono::steady_clock::now() - started);
+    co_return std::move(dispatched.response);
   }
 
   ~Worker() {
@@ -79,6 +85,7 @@ struct Service::Worker {
   std::shared_ptr<db::Pool> pool;
   handlers::Services services;
   net::Router router;
+  metrics::WorkerMetrics metrics;
   net::RequestHandler handler;
   SeedGate seed_gate;
   std::optional<tcp::acceptor> acceptor;
@@ -88,9 +95,12 @@ struct Service::Worker {
 Service::Service(const ServeConfig& config, std::vector<std::string> expected_heads) : config_(config) {
   state_.expected_heads = std::move(expected_heads);
   state_.seeding_finished = config_.seed == SeedMode::never;
+  state_.bench_routes = config_.bench_routes;
   for (unsigned index = 0; index < config_.threads; ++index) {
-    workers_.push_back(std::make_unique<Worker>(config_, state_, pool_share(config_, index)));
+    workers_.push_back(std::make_unique<Worker>(*this, config_, state_, pool_share(config_, index)));
   }
+  exposition_labels_ = {&workers_.front()->router.patterns(),
+                        config_.db_mode == db::DbMode::async ? "async" : "sync", COFFEEHOUSE_VERSION};
   const tcp::endpoint endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port);
   workers_.front()->acceptor.emplace(net::open_listener(workers_.front()->io, endpoint));
   port_ = workers_.front()->acceptor->local_endpoint().port();
@@ -157,6 +167,28 @@ asio::awaitable<void> Service::seed_then_open_gates() {
   }
   state_.seeding_finished = true;
   if (!gates_opened) open_gates();
+}
+
+asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
+  metrics::Snapshot merged;
+  for (auto& worker : workers_) {
+    // Runs on the worker's own thread, the only one that touches its metrics and pool.
+    auto copy = co_await asio::co_spawn(
+        worker->io,
+        [worker = worker.get()]() -> asio::awaitable<metrics::Snapshot> {
+          const auto stats = worker->pool->stats();
+          co_return metrics::Snapshot{worker->metrics, worker->pool->query_durations(),
+                                      {stats.idle, stats.in_use, stats.connecting, stats.waiters}};
+        },
+        asio::use_awaitable);
+    merged.requests.merge(copy.requests);
+    merged.query_durations.merge(copy.query_durations);
+    merged.pool.idle += copy.pool.idle;
+    merged.pool.in_use += copy.pool.in_use;
+    merged.pool.connecting += copy.pool.connecting;
+    merged.pool.waiters += copy.pool.waiters;
+  }
+  co_return merged;
 }
 
 void Service::request_stop() {

@@ -39,9 +39,12 @@ class Service {
   // --seed auto: fills empty tables once, holding requests back until done or impossible.
   boost::asio::awaitable<void> seed_then_open_gates();
   void open_gates();
+  // Asks every io thread for a copy of its metrics and merges them.
+  boost::asio::awaitable<metrics::Snapshot> collect_metrics();
 
   ServeConfig config_;
   handlers::AppState state_;
+  metrics::ExpositionLabels exposition_labels_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

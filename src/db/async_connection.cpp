@@ -57,6 +57,7 @@ asio::awaitable<DbError> AsyncConnection::open() {
   conn_ = start_connect(options_.database_url, options_.connect_timeout);
   if (!conn_) co_return fail(ErrorKind::unavailable, "out of memory starting a connection");
   if (PQstatus(conn_.get()) == CONNECTION_BAD) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
+  watch_server_notices(conn_.get());
 
   // libpq's connect_timeout only applies to its blocking functions; bound the poll loop ourselves.
   asio::steady_timer deadline(socket_.get_executor(), options_.connect_timeout);

@@ -19,6 +19,9 @@ class AsyncConnection final : public Connection {
   boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) override;
   bool broken() const noexcept override { return broken_; }
 
+ protected:
+  PGconn* native_handle() const noexcept override { return conn_.get(); }
+
  private:
   enum class Readiness : std::uint8_t { readable, writable, either };
 

@@ -28,6 +28,19 @@ class Connection {
   virtual boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) = 0;
   // True once the connection failed in a way that makes it unusable; the pool drops it.
   virtual bool broken() const noexcept = 0;
+  // For an idle connection: reads whatever the server sent meanwhile without blocking, and
+  // reports whether the connection survived it. A server that restarted or terminated this
+  // backend has closed the socket; this notices before a request is sent down a dead line.
+  bool survived_idling() noexcept;
+
+ protected:
+  virtual PGconn* native_handle() const noexcept = 0;
+  // Routes the server's notices to the log, and notes a FATAL one: a backend that is being
+  // terminated says so before it closes the socket.
+  void watch_server_notices(PGconn* conn) noexcept;
+
+ private:
+  bool server_said_goodbye_ = false;
 };
 
 enum class DbMode : std::uint8_t { async, sync };

@@ -50,7 +50,10 @@ void Lease::release() noexcept {
 }
 
 asio::awaitable<QueryOutcome> Lease::execute(Statement statement, const Params& params) {
-  co_return co_await connection_->execute(statement, params);
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = co_await connection_->execute(statement, params);
+  pool_->query_durations_.observe(std::chrono::steady_clock::now() - started);
+  co_return outcome;
 }
 
 std::shared_ptr<Pool> Pool::create(asio::any_io_executor executor, PoolOptions options, ConnectionFactory factory) {
@@ -72,9 +75,10 @@ asio::awaitable<QueryOutcome> Pool::execute(Statement statement, const Params& p
 
 asio::awaitable<Pool::Acquired> Pool::acquire() {
   if (closed_) co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the pool is closed")};
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
+    if (!connection->survived_idling()) continue;  // dropped; its slot is free for a new one
     ++in_use_;
     co_return Acquired{Lease(shared_from_this(), std::move(connection)), {}};
   }

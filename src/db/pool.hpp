@@ -4,6 +4,7 @@
 // queue with a deadline; a broken connection is dropped, and reconnecting backs off while the
 // database is unreachable so that requests fail fast instead of piling up.
 #include "db/connection.hpp"
+#include "metrics/histogram.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -70,6 +71,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Closes idle connections and fails every waiter; leases still out are dropped on return.
   void close();
   PoolStats stats() const noexcept;
+  // How long statements took, send to last result (owned by this pool's thread).
+  const metrics::Histogram& query_durations() const noexcept { return query_durations_; }
 
   Pool(boost::asio::any_io_executor executor, PoolOptions options, ConnectionFactory factory);
 
@@ -92,6 +95,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_connect_attempt_{};
   bool closed_ = false;
+  metrics::Histogram query_durations_;
 };
 
 }  // namespace coffeehouse::db

@@ -13,8 +13,9 @@ namespace {
 
 constexpr auto statements = std::to_array<StatementSpec>({
     {Statement::ping, "ping", "SELECT 1"},
+    // Byte order, as head_revisions() sorts: /readyz compares the two lists.
     {Statement::schema_versions, "schema_versions",
-     "SELECT version_num FROM alembic_version ORDER BY version_num"},
+     "SELECT version_num FROM alembic_version ORDER BY version_num COLLATE \"C\""},
     {Statement::user_by_id, "user_by_id",
      COFFEEHOUSE_USER_SELECT "FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id WHERE u.id = $1"},
     // Keyset pagination over (lower(country), id), served by users_country_id_idx.
@@ -62,8 +63,9 @@ constexpr auto statements = std::to_array<StatementSpec>({
      "WITH new_coffee AS ("
      "  INSERT INTO coffee (title, origin, intensifier, notes)"
      "  SELECT c.title, c.origin, c.intensifier, c.notes"
-     "  FROM json_to_recordset($1::json) WITH ORDINALITY"
-     "    AS c(title varchar, origin varchar, intensifier varchar, notes varchar[], position bigint)"
+     "  FROM ROWS FROM (json_to_recordset($1::json)"
+     "    AS (title varchar, origin varchar, intensifier varchar, notes varchar[]))"
+     "    WITH ORDINALITY AS c(title, origin, intensifier, notes, position)"
      "  ORDER BY c.position"
      "  RETURNING id"
      "), numbered_coffee AS ("
@@ -75,13 +77,14 @@ constexpr auto statements = std::to_array<StatementSpec>({
      "  LEFT JOIN numbered_coffee n USING (coffee_index)"
      "  RETURNING id"
      ") SELECT (SELECT count(*) FROM new_coffee), (SELECT count(*) FROM new_users)"},
+    {Statement::bench_sleep, "bench_sleep", "SELECT pg_sleep($1::double precision / 1000)"},
 });
 
 constexpr bool specs_follow_enum_order() {
   for (std::size_t index = 0; index < statements.size(); ++index) {
     if (static_cast<std::size_t>(statements[index].id) != index) return false;
   }
-  return statements.size() == static_cast<std::size_t>(Statement::insert_seed_data) + 1;
+  return statements.size() == static_cast<std::size_t>(Statement::bench_sleep) + 1;
 }
 static_assert(specs_follow_enum_order(), "spec(id) indexes the table: one entry per Statement, in enum order");
 

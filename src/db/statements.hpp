@@ -22,6 +22,7 @@ enum class Statement : std::uint8_t {
   lock_seeding,
   tables_are_empty,
   insert_seed_data,
+  bench_sleep,
 };
 
 struct StatementSpec {

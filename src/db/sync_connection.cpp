@@ -11,6 +11,7 @@ boost::asio::awaitable<DbError> SyncConnection::open() {
     conn_.reset();
     co_return DbError::make(ErrorKind::unavailable, message);
   }
+  watch_server_notices(conn_.get());
   for (const auto& statement : all_statements()) {
     PgResultPtr prepared(PQprepare(conn_.get(), statement.name.data(), statement.sql.data(), 0, nullptr));
     if (auto outcome = classify_result(std::move(prepared), conn_.get()); !outcome.ok()) {

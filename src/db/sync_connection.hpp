@@ -14,6 +14,9 @@ class SyncConnection final : public Connection {
   boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) override;
   bool broken() const noexcept override;
 
+ protected:
+  PGconn* native_handle() const noexcept override { return conn_.get(); }
+
  private:
   ConnectionOptions options_;
   PgConnPtr conn_;

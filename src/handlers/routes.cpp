@@ -7,6 +7,8 @@ net::Router make_router(Services& services) {
   add_health_routes(router, services);
   add_user_routes(router, services);
   add_coffee_routes(router, services);
+  add_metrics_routes(router, services);
+  if (services.state.bench_routes) add_bench_routes(router, services);
   return router;
 }
 

@@ -8,6 +8,8 @@ namespace coffeehouse::handlers {
 void add_health_routes(net::Router& router, Services& services);
 void add_user_routes(net::Router& router, Services& services);
 void add_coffee_routes(net::Router& router, Services& services);
+void add_metrics_routes(net::Router& router, Services& services);
+void add_bench_routes(net::Router& router, Services& services);
 
 // All of the API, in matching order.
 net::Router make_router(Services& services);

@@ -1,8 +1,12 @@
 #pragma once
 // What handlers may use. One Services per io thread: its pool belongs to that thread alone.
 #include "db/pool.hpp"
+#include "metrics/worker_metrics.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,11 +16,15 @@ namespace coffeehouse::handlers {
 struct AppState {
   std::vector<std::string> expected_heads;  // sorted head revisions of schema/versions
   std::atomic<bool> seeding_finished{true};  // false while the first start's seeding runs
+  bool bench_routes = false;                 // --enable-bench-routes
 };
 
 struct Services {
   db::Pool& pool;
   const AppState& state;
+  // Metrics merged over every io thread (each thread is asked for its own copy).
+  std::function<boost::asio::awaitable<metrics::Snapshot>()> collect_metrics;
+  std::function<const metrics::ExpositionLabels&()> exposition_labels;
 };
 
 }  // namespace coffeehouse::handlers

@@ -34,11 +34,16 @@ std::string_view RequestContext::path_param(std::string_view name) const {
 
 void Router::add(http::verb method, std::string_view pattern, Handler handler) {
   routes_.push_back(Route{method, std::string(pattern), split_pattern(pattern), std::move(handler)});
+  patterns_.emplace_back(pattern);
 }
 
-boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
+boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request) const {
+  const auto unmatched = routes_.size();
   const auto target = boost::urls::parse_origin_form(request.target());
-  if (!target) co_return error_response(http::status::bad_request, "bad_target", "the request target is not a valid path");
+  if (!target) {
+    co_return Dispatched{error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"),
+                         unmatched};
+  }
 
   std::vector<std::string> segments;
   for (auto segment : target->segments()) segments.push_back(std::move(segment));
@@ -46,13 +51,16 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
   if (!segments.empty() && segments.back().empty()) segments.pop_back();
 
   std::string allowed;
-  for (const auto& route : routes_) {
+  std::size_t first_path_match = unmatched;
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const auto& route = routes_[index];
     if (route.segments.size() != segments.size()) continue;
     bool matches = true;
     for (std::size_t i = 0; i < segments.size() && matches; ++i) {
       matches = is_capture(route.segments[i]) ? !segments[i].empty() : route.segments[i] == segments[i];
     }
     if (!matches) continue;
+    if (first_path_match == unmatched) first_path_match = index;
     if (route.method != request.method()) {
       const auto name = http::to_string(route.method);
       if (allowed.find(name) == std::string::npos) {
@@ -65,14 +73,19 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     for (std::size_t i = 0; i < segments.size(); ++i) {
       if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), segments[i]);
     }
-    co_return co_await route.handler(context);
+    // Awaited into a named value first: GCC 12 destroys a co_await result that sits inside a
+    // braced initializer twice.
+    auto response = co_await route.handler(context);
+    co_return Dispatched{std::move(response), index};
   }
 
-  if (allowed.empty()) co_return error_response(http::status::not_found, "not_found", "no such resource");
+  if (allowed.empty()) {
+    co_return Dispatched{error_response(http::status::not_found, "not_found", "no such resource"), unmatched};
+  }
   auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
                                  "this resource does not support " + std::string(request.method_string()));
   response.set(http::field::allow, allowed);
-  co_return response;
+  co_return Dispatched{std::move(response), first_path_match};
 }
 
 }  // namespace coffeehouse::net

@@ -26,6 +26,11 @@ struct RequestContext {
 
 using Handler = std::function<boost::asio::awaitable<Response>(const RequestContext&)>;
 
+struct Dispatched {
+  Response response;
+  std::size_t route;  // index into Router::patterns(); patterns().size() when no path matched
+};
+
 class Router {
  public:
   // Registration order breaks ties: add literal routes (/coffee/search) before captures (/coffee/{id}).
@@ -33,7 +38,10 @@ class Router {
 
   // Routes the request: the handler's response, 404 for an unknown path, 405 with Allow for a
   // known path and another method, 400 for a malformed target.
-  boost::asio::awaitable<Response> dispatch(const Request& request) const;
+  boost::asio::awaitable<Dispatched> dispatch(const Request& request) const;
+
+  // The registered patterns, in registration order (route indexes for metrics).
+  const std::vector<std::string>& patterns() const noexcept { return patterns_; }
 
  private:
   struct Route {
@@ -43,6 +51,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  std::vector<std::string> patterns_;
 };
 
 }  // namespace coffeehouse::net

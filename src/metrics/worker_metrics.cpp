@@ -1,0 +1,106 @@
+#include "metrics/worker_metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+namespace coffeehouse::metrics {
+
+void WorkerMetrics::record_request(std::size_t route, boost::beast::http::verb method, unsigned status,
+                                   std::chrono::nanoseconds duration) {
+  if (route >= request_durations_.size()) route = request_durations_.size() - 1;
+  ++requests_[RequestKey{route, method, status}];
+  request_durations_[route].observe(duration);
+}
+
+void WorkerMetrics::merge(const WorkerMetrics& other) {
+  for (const auto& [key, count] : other.requests_) requests_[key] += count;
+  if (request_durations_.size() < other.request_durations_.size()) request_durations_.resize(other.request_durations_.size());
+  for (std::size_t i = 0; i < other.request_durations_.size(); ++i) {
+    request_durations_[i].merge(other.request_durations_[i]);
+  }
+}
+
+namespace {
+
+// Label values are route patterns, method names and a version: escape what the format requires.
+std::string escaped(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string format_bound(double bound) { return fmt::format("{}", bound); }
+
+void render_histogram(std::string& out, std::string_view name, std::string_view labels, const Histogram& histogram) {
+  const std::string separator = labels.empty() ? "" : ",";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < latency_bounds.size(); ++i) {
+    cumulative += histogram.bucket(i);
+    out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, separator, format_bound(latency_bounds[i]),
+                       cumulative);
+  }
+  out += fmt::format("{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels, separator, histogram.count());
+  const std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
+  out += fmt::format("{}_sum{} {}\n", name, braces, histogram.sum_seconds());
+  out += fmt::format("{}_count{} {}\n", name, braces, histogram.count());
+}
+
+}  // namespace
+
+std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& labels) {
+  const auto route_name = [&](std::size_t route) -> std::string {
+    return route < labels.route_patterns->size() ? escaped((*labels.route_patterns)[route]) : "unmatched";
+  };
+  std::string out;
+  out += "# HELP coffeehouse_info Build and database mode of this process.\n";
+  out += "# TYPE coffeehouse_info gauge\n";
+  out += fmt::format("coffeehouse_info{{version=\"{}\",db_mode=\"{}\"}} 1\n", escaped(labels.version),
+                     escaped(labels.db_mode));
+
+  out += "# HELP http_requests_total HTTP requests answered, by route pattern, method and status.\n";
+  out += "# TYPE http_requests_total counter\n";
+  // Sorted, so successive scrapes list series in the same order.
+  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> sorted;
+  for (const auto& [key, count] : snapshot.requests.requests()) {
+    sorted[{route_name(key.route), std::string(boost::beast::http::to_string(key.method)), key.status}] += count;
+  }
+  for (const auto& [key, count] : sorted) {
+    const auto& [route, method, status] = key;
+    out += fmt::format("http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", route, method, status,
+                       count);
+  }
+
+  out += "# HELP http_request_duration_seconds Time from a parsed request to its response, by route pattern.\n";
+  out += "# TYPE http_request_duration_seconds histogram\n";
+  const auto& durations = snapshot.requests.request_durations();
+  for (std::size_t route = 0; route < durations.size(); ++route) {
+    if (durations[route].count() == 0) continue;
+    render_histogram(out, "http_request_duration_seconds", fmt::format("route=\"{}\"", route_name(route)),
+                     durations[route]);
+  }
+
+  out += "# HELP db_query_duration_seconds Time from sending a statement to its last result.\n";
+  out += "# TYPE db_query_duration_seconds histogram\n";
+  render_histogram(out, "db_query_duration_seconds", "", snapshot.query_durations);
+
+  out += "# HELP db_pool_connections Database connections by state, over all io threads.\n";
+  out += "# TYPE db_pool_connections gauge\n";
+  out += fmt::format("db_pool_connections{{state=\"idle\"}} {}\n", snapshot.pool.idle);
+  out += fmt::format("db_pool_connections{{state=\"in_use\"}} {}\n", snapshot.pool.in_use);
+  out += fmt::format("db_pool_connections{{state=\"connecting\"}} {}\n", snapshot.pool.connecting);
+  out += "# HELP db_pool_waiters Requests waiting for a database connection.\n";
+  out += "# TYPE db_pool_waiters gauge\n";
+  out += fmt::format("db_pool_waiters {}\n", snapshot.pool.waiters);
+  return out;
+}
+
+}  // namespace coffeehouse::metrics

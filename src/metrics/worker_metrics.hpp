@@ -1,0 +1,71 @@
+#pragma once
+// Request metrics of one io thread. Only that thread writes them, so counting needs no lock and
+// no atomic; /metrics asks every thread for a copy (by posting to it) and merges the copies.
+#include "metrics/histogram.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace coffeehouse::metrics {
+
+struct PoolGauges {
+  std::size_t idle = 0;
+  std::size_t in_use = 0;
+  std::size_t connecting = 0;
+  std::size_t waiters = 0;
+};
+
+class WorkerMetrics {
+ public:
+  // route: index into the router's patterns, or route_count for requests that matched none.
+  WorkerMetrics() = default;
+  explicit WorkerMetrics(std::size_t route_count) : request_durations_(route_count + 1) {}
+
+  void record_request(std::size_t route, boost::beast::http::verb method, unsigned status,
+                      std::chrono::nanoseconds duration);
+
+  struct RequestKey {
+    std::size_t route;
+    boost::beast::http::verb method;
+    unsigned status;
+    bool operator==(const RequestKey&) const = default;
+  };
+  struct RequestKeyHash {
+    std::size_t operator()(const RequestKey& key) const noexcept {
+      return (key.route << 20) ^ (static_cast<std::size_t>(key.method) << 10) ^ key.status;
+    }
+  };
+
+  const std::unordered_map<RequestKey, std::uint64_t, RequestKeyHash>& requests() const noexcept { return requests_; }
+  const std::vector<Histogram>& request_durations() const noexcept { return request_durations_; }
+
+  // Adds `other` into this (for the merged snapshot).
+  void merge(const WorkerMetrics& other);
+
+ private:
+  std::unordered_map<RequestKey, std::uint64_t, RequestKeyHash> requests_;
+  std::vector<Histogram> request_durations_;
+};
+
+// Everything /metrics shows, merged over the io threads.
+struct Snapshot {
+  WorkerMetrics requests;
+  Histogram query_durations;
+  PoolGauges pool;
+};
+
+struct ExpositionLabels {
+  const std::vector<std::string>* route_patterns;  // index → pattern; past the end: "unmatched"
+  std::string db_mode;
+  std::string version;
+};
+
+// The Prometheus text exposition format (version 0.0.4).
+std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& labels);
+
+}  // namespace coffeehouse::metrics
