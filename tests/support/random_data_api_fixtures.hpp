@@ -1,0 +1,23 @@
+#pragma once
+// Bodies shaped like random-data-api.com's answers, for tests that stand in for the API.
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace coffeehouse::test_support {
+
+// One /api/coffee/random_coffee element (variety and all) and one /api/address/random_address
+// element (all 23 fields); `id` makes each distinct.
+boost::json::object coffee_fixture(std::int64_t id);
+boost::json::object address_fixture(std::int64_t id);
+
+// A JSON array of `count` elements made by `make`, with ids from 1000.
+template <class MakeElement>
+std::string array_body(std::size_t count, MakeElement make) {
+  boost::json::array elements;
+  for (std::size_t index = 0; index < count; ++index) elements.push_back(make(static_cast<std::int64_t>(1000 + index)));
+  return boost::json::serialize(elements);
+}
+
+}  // namespace coffeehouse::test_support
