@@ -55,7 +55,15 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   add_milliseconds_option(command, "--acquire-timeout-ms", config.acquire_timeout, "COFFEEHOUSE_ACQUIRE_TIMEOUT_MS",
                           "longest wait for a free connection before 503");
   add_milliseconds_option(command, "--read-timeout-ms", config.read_timeout, "COFFEEHOUSE_READ_TIMEOUT_MS",
-                          "longest time to read one request, and to keep an idle connection");
+                          "longest time to read one whole request once its first byte arrived");
+  add_milliseconds_option(command, "--idle-timeout-ms", config.idle_timeout, "COFFEEHOUSE_IDLE_TIMEOUT_MS",
+                          "how long a keep-alive connection may sit idle between requests");
+  add_milliseconds_option(command, "--statement-timeout-ms", config.statement_timeout,
+                          "COFFEEHOUSE_STATEMENT_TIMEOUT_MS", "PostgreSQL cancels a longer statement; the request gets 504");
+  command.add_option("--max-connections", config.max_connections, "client connections served at once; more get 503")
+      ->envname("COFFEEHOUSE_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
   add_milliseconds_option(command, "--shutdown-grace-ms", config.shutdown_grace, "COFFEEHOUSE_SHUTDOWN_GRACE_MS",
                           "how long in-flight requests may take to finish on SIGINT/SIGTERM");
   command.add_option("--versions-dir", config.versions_dir, "migration revisions, for /readyz's schema check")

@@ -25,6 +25,9 @@ struct ServeConfig {
   std::size_t max_waiters = 1024;
   std::chrono::milliseconds acquire_timeout{2000};
   std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{30'000};
+  std::chrono::milliseconds statement_timeout{10'000};
+  std::size_t max_connections = 10'000;
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string versions_dir = "schema/versions";
   SeedMode seed = SeedMode::automatic;

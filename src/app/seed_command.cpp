@@ -26,11 +26,13 @@ int run_seed(const SeedCommandOptions& options) {
   if (const auto error = db::conninfo_error(options.database_url); !error.empty()) {
     throw CLI::ValidationError("--database-url", error);
   }
-  // The same async pool and client the service uses, on a private event loop.
+  // The same async pool and client the service uses, on a private event loop. A large --count
+  // is one long INSERT, so no statement timeout here.
   boost::asio::io_context io{1};
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1},
                                db::make_connection_factory(db::DbMode::async, io.get_executor(),
-                                                           db::ConnectionOptions{.database_url = options.database_url}));
+                                                           db::ConnectionOptions{.database_url = options.database_url,
+                                                                                .statement_timeout = {}}));
   auto result = boost::asio::co_spawn(
       io,
       [&]() -> boost::asio::awaitable<seed::StoreResult> {

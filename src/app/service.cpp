@@ -28,13 +28,14 @@ using asio::ip::tcp;
 
 struct Service::Worker {
   Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
-      : limits{.read_timeout = config.read_timeout},
+      : limits{.read_timeout = config.read_timeout, .idle_timeout = config.idle_timeout},
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
                                               .max_waiters = config.max_waiters,
                                               .acquire_timeout = config.acquire_timeout},
                               db::make_connection_factory(config.db_mode, io.get_executor(),
-                                                          db::ConnectionOptions{.database_url = config.database_url}))),
+                                                          db::ConnectionOptions{.database_url = config.database_url,
+                                                                                .statement_timeout = config.statement_timeout}))),
         services{*pool, state, [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),
@@ -96,6 +97,7 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   state_.expected_heads = std::move(expected_heads);
   state_.seeding_finished = config_.seed == SeedMode::never;
   state_.bench_routes = config_.bench_routes;
+  connection_budget_ = std::make_unique<net::ConnectionBudget>(config_.max_connections);
   for (unsigned index = 0; index < config_.threads; ++index) {
     workers_.push_back(std::make_unique<Worker>(*this, config_, state_, pool_share(config_, index)));
   }
@@ -113,7 +115,9 @@ Service::~Service() = default;
 
 void Service::run() {
   for (auto& worker : workers_) {
-    asio::co_spawn(worker->io, net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions),
+    asio::co_spawn(worker->io,
+                   net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions,
+                                           *connection_budget_),
                    asio::detached);
   }
   if (state_.seeding_finished) {

@@ -3,6 +3,7 @@
 // the shared listening socket, sessions and database pool (share-nothing), plus graceful stop.
 #include "app/config.hpp"
 #include "handlers/services.hpp"
+#include "net/session.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -45,6 +46,7 @@ class Service {
   ServeConfig config_;
   handlers::AppState state_;
   metrics::ExpositionLabels exposition_labels_;
+  std::unique_ptr<net::ConnectionBudget> connection_budget_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

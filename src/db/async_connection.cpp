@@ -100,6 +100,10 @@ asio::awaitable<DbError> AsyncConnection::open() {
       co_return outcome.error;
     }
   }
+  if (auto configured = co_await execute(Statement::configure_session, session_settings(options_)); !configured.ok()) {
+    broken_ = true;
+    co_return configured.error;
+  }
   co_return DbError{};
 }
 

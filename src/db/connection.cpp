@@ -41,6 +41,10 @@ void Connection::watch_server_notices(PGconn* conn) noexcept {
       this);
 }
 
+Params session_settings(const ConnectionOptions& options) {
+  return Params().add(static_cast<std::int64_t>(options.statement_timeout.count()));
+}
+
 ConnectionFactory make_connection_factory(DbMode mode, boost::asio::any_io_executor executor,
                                           ConnectionOptions options) {
   if (mode == DbMode::sync) {

@@ -48,7 +48,11 @@ enum class DbMode : std::uint8_t { async, sync };
 struct ConnectionOptions {
   std::string database_url;
   std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds statement_timeout{10'000};  // 0: no limit
 };
+
+// The session settings every connection gets once it is open (see Statement::configure_session).
+Params session_settings(const ConnectionOptions& options);
 
 using ConnectionFactory = std::function<std::unique_ptr<Connection>()>;
 

@@ -78,13 +78,17 @@ constexpr auto statements = std::to_array<StatementSpec>({
      "  RETURNING id"
      ") SELECT (SELECT count(*) FROM new_coffee), (SELECT count(*) FROM new_users)"},
     {Statement::bench_sleep, "bench_sleep", "SELECT pg_sleep($1::double precision / 1000)"},
+    // Run once per connection after preparing: the server cancels any statement that runs longer
+    // (SQLSTATE 57014), which leaves the connection idle and usable.
+    {Statement::configure_session, "configure_session",
+     "SELECT set_config('statement_timeout', $1::text, false)"},
 });
 
 constexpr bool specs_follow_enum_order() {
   for (std::size_t index = 0; index < statements.size(); ++index) {
     if (static_cast<std::size_t>(statements[index].id) != index) return false;
   }
-  return statements.size() == static_cast<std::size_t>(Statement::bench_sleep) + 1;
+  return statements.size() == static_cast<std::size_t>(Statement::configure_session) + 1;
 }
 static_assert(specs_follow_enum_order(), "spec(id) indexes the table: one entry per Statement, in enum order");
 

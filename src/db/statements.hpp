@@ -23,6 +23,7 @@ enum class Statement : std::uint8_t {
   tables_are_empty,
   insert_seed_data,
   bench_sleep,
+  configure_session,
 };
 
 struct StatementSpec {

@@ -19,6 +19,10 @@ boost::asio::awaitable<DbError> SyncConnection::open() {
       co_return outcome.error;
     }
   }
+  if (auto configured = co_await execute(Statement::configure_session, session_settings(options_)); !configured.ok()) {
+    conn_.reset();
+    co_return configured.error;
+  }
   co_return DbError{};
 }
 

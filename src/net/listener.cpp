@@ -33,7 +33,8 @@ tcp::acceptor share_listener(asio::io_context& context, tcp::acceptor& original)
 }
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, const RequestHandler& handler,
-                                         const SessionLimits& limits, SessionRegistry& registry) {
+                                         const SessionLimits& limits, SessionRegistry& registry,
+                                         ConnectionBudget& budget) {
   const auto executor = co_await asio::this_coro::executor;
   while (acceptor.is_open()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
@@ -47,7 +48,11 @@ asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, const RequestH
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    asio::co_spawn(executor, serve_connection(std::move(socket), handler, limits, registry), asio::detached);
+    if (!budget.try_take()) {
+      asio::co_spawn(executor, refuse_connection(std::move(socket)), asio::detached);
+      continue;
+    }
+    asio::co_spawn(executor, serve_connection(std::move(socket), handler, limits, registry, budget), asio::detached);
   }
 }
 

@@ -16,6 +16,7 @@ boost::asio::ip::tcp::acceptor share_listener(boost::asio::io_context& context,
 
 // Accepts until the acceptor is closed, serving each connection in its own coroutine.
 boost::asio::awaitable<void> accept_connections(boost::asio::ip::tcp::acceptor& acceptor, const RequestHandler& handler,
-                                                const SessionLimits& limits, SessionRegistry& registry);
+                                                const SessionLimits& limits, SessionRegistry& registry,
+                                                ConnectionBudget& budget);
 
 }  // namespace coffeehouse::net

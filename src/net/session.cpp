@@ -49,13 +49,38 @@ class RegistryEntryGuard {
 
 }  // namespace
 
+asio::awaitable<void> refuse_connection(asio::ip::tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  auto response = error_response(http::status::service_unavailable, "too_many_connections",
+                                 "the server is at its connection limit; retry shortly");
+  response.set(http::field::retry_after, "1");
+  response.keep_alive(false);
+  stream.expires_after(std::chrono::seconds(1));
+  (void)co_await http::async_write(stream, response, use_tuple);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
 asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const RequestHandler& handler,
-                                       const SessionLimits& limits, SessionRegistry& registry) {
+                                       const SessionLimits& limits, SessionRegistry& registry,
+                                       ConnectionBudget& budget) {
+  struct BudgetPlace {
+    ConnectionBudget& budget;
+    ~BudgetPlace() { budget.give_back(); }
+  } place{budget};
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   RegistryEntryGuard registration(registry, stream);
 
   for (;;) {
+    // Between requests a connection may idle for idle_timeout; once a request has begun, all
+    // of it must arrive within read_timeout. (Pipelined bytes already buffered skip the wait.)
+    if (buffer.size() == 0) {
+      stream.expires_after(limits.idle_timeout);
+      auto [idle_error, first_bytes] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (idle_error) break;
+      buffer.commit(first_bytes);
+    }
     // A fresh parser per request: limits and the deadline are set before every read.
     http::request_parser<http::string_body> parser;
     parser.header_limit(limits.header_limit);

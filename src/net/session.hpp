@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <atomic>
 #include <functional>
 #include <list>
 
@@ -17,13 +18,32 @@ namespace coffeehouse::net {
 struct SessionLimits {
   std::uint32_t header_limit = 8 * 1024;
   std::uint64_t body_limit = 1024 * 1024;
-  // Bounds the whole read of one request (headers and body), so a client that trickles bytes
-  // is cut off; also bounds how long an idle keep-alive connection is kept.
+  // Bounds the whole read of one request (headers and body) from its first byte, so a client
+  // that trickles bytes is cut off.
   std::chrono::milliseconds read_timeout{10'000};
+  // How long a connection may wait for the first byte of its next request.
+  std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds write_timeout{10'000};
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<Response>(const Request&)>;
+
+// The process-wide cap on client connections, shared by every io thread (one atomic
+// add per connection, never per request).
+class ConnectionBudget {
+ public:
+  explicit ConnectionBudget(std::size_t max) : max_(max) {}
+  bool try_take() noexcept {
+    if (open_.fetch_add(1, std::memory_order_relaxed) < max_) return true;
+    open_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
+  }
+  void give_back() noexcept { open_.fetch_sub(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::size_t> open_{0};
+  std::size_t max_;
+};
 
 // The live sessions of one io thread, so shutdown can close the idle ones at once and let the
 // busy ones finish their response. Single-threaded: touched only from its own io_context.
@@ -46,7 +66,12 @@ class SessionRegistry {
   bool draining_ = false;
 };
 
+// Serves one connection that holds a place in `budget`, and gives the place back at the end.
 boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, const RequestHandler& handler,
-                                              const SessionLimits& limits, SessionRegistry& registry);
+                                              const SessionLimits& limits, SessionRegistry& registry,
+                                              ConnectionBudget& budget);
+
+// Answers 503 and closes: for connections beyond the budget.
+boost::asio::awaitable<void> refuse_connection(boost::asio::ip::tcp::socket socket);
 
 }  // namespace coffeehouse::net

@@ -1,0 +1,69 @@
+// The limits that keep one slow query or one greedy client from hurting everyone else.
+#include "support/api_test.hpp"
+
+#include <thread>
+
+namespace coffeehouse::testing {
+namespace {
+
+class StatementTimeout : public ::testing::TestWithParam<db::DbMode> {};
+
+TEST_P(StatementTimeout, ASlowQueryIs504AndTheConnectionServesTheNextRequest) {
+  auto config = test_config(GetParam());
+  config.threads = 1;
+  config.pool_size = 1;  // the same connection must serve the request after the timeout
+  config.bench_routes = true;
+  config.statement_timeout = std::chrono::milliseconds(200);
+  RunningService service(config);
+  auto http = service.client();
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto slow = http.get("/bench/sleep?ms=5000");
+  EXPECT_EQ(slow.status(), 504);
+  EXPECT_EQ(slow.error_code(), "database_timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_EQ(http.get("/bench/sleep?ms=1").status(), 200);
+  EXPECT_EQ(http.get("/readyz").status(), 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothModes, StatementTimeout,
+                         ::testing::Values(db::DbMode::async, db::DbMode::sync), mode_name);
+
+TEST(ConnectionLimits, IdleKeepAliveConnectionsAreClosedAfterTheIdleTimeout) {
+  auto config = test_config(db::DbMode::async);
+  config.idle_timeout = std::chrono::milliseconds(300);
+  RunningService service(config);
+  auto http = service.client();
+  EXPECT_EQ(http.get("/healthz").status(), 200);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(http.closed_by_peer());
+  const auto idle = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(idle, std::chrono::milliseconds(250));
+  EXPECT_LT(idle, std::chrono::seconds(3));
+}
+
+TEST(ConnectionLimits, ConnectionsBeyondTheMaximumGet503) {
+  auto config = test_config(db::DbMode::async);
+  config.max_connections = 2;
+  RunningService service(config);
+  auto first = service.client();
+  auto second = service.client();
+  EXPECT_EQ(first.get("/healthz").status(), 200);
+  EXPECT_EQ(second.get("/healthz").status(), 200);
+
+  HttpClient third(service.port());
+  const auto refused = third.read_response();
+  EXPECT_EQ(refused.status(), 503);
+  EXPECT_EQ(refused.error_code(), "too_many_connections");
+  EXPECT_TRUE(third.closed_by_peer());
+
+  // A place frees up when a connection closes.
+  first.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first.read_response().status(), 200);
+  EXPECT_TRUE(first.closed_by_peer());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(service.client().get("/healthz").status(), 200);
+}
+
+}  // namespace
+}  // namespace coffeehouse::testing
