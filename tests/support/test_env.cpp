@@ -19,6 +19,11 @@ std::string required_env(const char* name) {
 
 std::string versions_dir() { return std::string(COFFEEHOUSE_SOURCE_DIR) + "/schema/versions"; }
 
+std::string with_application_name(const std::string& url, const std::string& name) {
+  if (url.find("://") == std::string::npos) return url + " application_name=" + name;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + name;
+}
+
 std::string unique_word(std::size_t length) {
   static thread_local std::mt19937_64 generator{std::random_device{}()};
   std::uniform_int_distribution<int> letter('a', 'z');

@@ -13,6 +13,9 @@ inline std::string database_url() { return required_env("COFFEEHOUSE_TEST_DATABA
 
 std::string versions_dir();
 
+// `url` (a libpq URI or key=value string) that identifies itself as `name` in pg_stat_activity.
+std::string with_application_name(const std::string& url, const std::string& name);
+
 // Lowercase letters only, so PostgreSQL's text search keeps it as one word.
 std::string unique_word(std::size_t length = 12);
 
