@@ -22,6 +22,19 @@ void add_milliseconds_option(CLI::App& command, const std::string& flag, std::ch
       ->default_str(std::to_string(target.count()));
 }
 
+// A flag that takes one of a few words (case-insensitive) and stores the matching value.
+template <class T>
+void add_choice_option(CLI::App& command, const std::string& flag, T& target, std::map<std::string, T> choices,
+                       const std::string& env, const std::string& default_word, const std::string& description) {
+  std::string words;
+  for (const auto& [word, value] : choices) words += (words.empty() ? "" : "|") + word;
+  command.add_option(flag, target, description)
+      ->envname(env)
+      ->transform(CLI::CheckedTransformer(std::move(choices), CLI::ignore_case).description(""))
+      ->type_name(words)
+      ->default_str(default_word);
+}
+
 }  // namespace
 
 void add_serve_options(CLI::App& command, ServeConfig& config) {
@@ -34,12 +47,8 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   command.add_option("--listen", config.listen, "address to serve on, HOST:PORT (port 0 picks a free one)")
       ->envname("COFFEEHOUSE_LISTEN")
       ->capture_default_str();
-  const std::map<std::string, db::DbMode> modes{{"async", db::DbMode::async}, {"sync", db::DbMode::sync}};
-  command.add_option("--db-mode", config.db_mode, "async: nonblocking libpq; sync: each query blocks its io thread")
-      ->envname("COFFEEHOUSE_DB_MODE")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
-      ->type_name("async|sync")
-      ->default_str("async");
+  add_choice_option(command, "--db-mode", config.db_mode, {{"async", db::DbMode::async}, {"sync", db::DbMode::sync}},
+                    "COFFEEHOUSE_DB_MODE", "async", "async: nonblocking libpq; sync: each query blocks its io thread");
   command.add_option("--threads", config.threads, "io threads, each with its own event loop and connections")
       ->envname("COFFEEHOUSE_THREADS")
       ->check(CLI::Range(1u, 256u))
@@ -69,34 +78,26 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   command.add_option("--versions-dir", config.versions_dir, "migration revisions, for /readyz's schema check")
       ->envname("COFFEEHOUSE_VERSIONS_DIR")
       ->capture_default_str();
-  const std::map<std::string, SeedMode> seed_modes{{"auto", SeedMode::automatic}, {"never", SeedMode::never}};
-  command.add_option("--seed", config.seed, "auto: fill empty tables with sample data at start-up; never")
-      ->envname("COFFEEHOUSE_SEED")
-      ->transform(CLI::CheckedTransformer(seed_modes, CLI::ignore_case).description(""))
-      ->type_name("auto|never")
-      ->default_str("auto");
+  add_choice_option(command, "--seed", config.seed, {{"auto", SeedMode::automatic}, {"never", SeedMode::never}},
+                    "COFFEEHOUSE_SEED", "auto", "auto: fill empty tables with sample data at start-up; never");
   add_seed_source_options(command, config.seed_source);
   command.add_flag("--enable-bench-routes", config.bench_routes, "serve GET /bench/sleep?ms=N (a slow query, for scripts/bench)")
       ->envname("COFFEEHOUSE_ENABLE_BENCH_ROUTES");
-  const std::map<std::string, spdlog::level::level_enum> levels{
-      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
-      {"warn", spdlog::level::warn},   {"error", spdlog::level::err},   {"critical", spdlog::level::critical},
-      {"off", spdlog::level::off}};
-  command.add_option("--log-level", config.log_level, "trace, debug, info (one line per request), warn, error, off")
-      ->envname("COFFEEHOUSE_LOG_LEVEL")
-      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case).description(""))
-      ->type_name("LEVEL")
-      ->default_str("info");
+  add_choice_option(command, "--log-level", config.log_level,
+                    {{"trace", spdlog::level::trace},
+                     {"debug", spdlog::level::debug},
+                     {"info", spdlog::level::info},
+                     {"warn", spdlog::level::warn},
+                     {"error", spdlog::level::err},
+                     {"critical", spdlog::level::critical},
+                     {"off", spdlog::level::off}},
+                    "COFFEEHOUSE_LOG_LEVEL", "info", "info logs one line per request; warn and above do not");
 }
 
 void add_seed_source_options(CLI::App& command, seed::SeedSourceOptions& options) {
-  const std::map<std::string, seed::SeedSource> sources{{"api", seed::SeedSource::api},
-                                                        {"offline", seed::SeedSource::offline}};
-  command.add_option("--seed-source", options.source, "api: random-data-api.com, offline generator as fallback; offline")
-      ->envname("COFFEEHOUSE_SEED_SOURCE")
-      ->transform(CLI::CheckedTransformer(sources, CLI::ignore_case).description(""))
-      ->type_name("api|offline")
-      ->default_str("api");
+  add_choice_option(command, "--seed-source", options.source,
+                    {{"api", seed::SeedSource::api}, {"offline", seed::SeedSource::offline}}, "COFFEEHOUSE_SEED_SOURCE",
+                    "api", "api: random-data-api.com, offline generator as fallback; offline");
   command.add_option("--seed-api-base", options.api_base_url, "base URL of the seed API (tests, mirrors)")
       ->envname("COFFEEHOUSE_SEED_API_BASE")
       ->capture_default_str();

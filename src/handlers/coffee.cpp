@@ -42,19 +42,6 @@ awaitable<net::Response> list_notes(Services& services) {
   co_return net::json_response(http::status::ok, notes);
 }
 
-awaitable<net::Response> get_coffee(Services& services, const net::RequestContext& context) {
-  auto id = parse_path_id(context, "id");
-  if (is_response(id)) co_return std::get<net::Response>(std::move(id));
-  const auto coffee_id = std::get<std::int64_t>(id);
-  const auto not_found = [] { return net::error_response(http::status::not_found, "coffee_not_found", "no such coffee"); };
-  if (coffee_id > max_serial_id) co_return not_found();
-
-  auto outcome = co_await services.pool.execute(db::Statement::coffee_by_id, db::Params().add(coffee_id));
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-  if (outcome.rows.empty()) co_return not_found();
-  co_return net::json_response(http::status::ok, coffee_json(outcome.rows, 0, 0));
-}
-
 }  // namespace
 
 void add_coffee_routes(net::Router& router, Services& services) {
@@ -64,7 +51,10 @@ void add_coffee_routes(net::Router& router, Services& services) {
   router.add(http::verb::get, "/coffee/notes",
              [&services](const net::RequestContext&) { return list_notes(services); });
   router.add(http::verb::get, "/coffee/{id}",
-             [&services](const net::RequestContext& context) { return get_coffee(services, context); });
+             [&services](const net::RequestContext& context) {
+               return fetch_one_by_id(services.pool, context, db::Statement::coffee_by_id, "coffee_not_found",
+                                      [](const db::Rows& rows, int row) { return coffee_json(rows, row, 0); });
+             });
 }
 
 }  // namespace coffeehouse::handlers

@@ -61,6 +61,21 @@ OrResponse<std::int64_t> integer_query_param(const net::RequestContext& context,
   return *parsed;
 }
 
+boost::asio::awaitable<net::Response> fetch_one_by_id(
+    db::Pool& pool, const net::RequestContext& context, db::Statement statement, std::string_view not_found_code,
+    std::function<boost::json::object(const db::Rows&, int)> to_json) {
+  auto id = parse_path_id(context, "id");
+  if (is_response(id)) co_return std::get<net::Response>(std::move(id));
+  const auto row_id = std::get<std::int64_t>(id);
+  const auto not_found = [&] { return net::error_response(http::status::not_found, not_found_code, "no such resource"); };
+  if (row_id > max_serial_id) co_return not_found();  // no SERIAL value is that large
+
+  auto outcome = co_await pool.execute(statement, db::Params().add(row_id));
+  if (!outcome.ok()) co_return database_error_response(outcome.error);
+  if (outcome.rows.empty()) co_return not_found();
+  co_return net::json_response(http::status::ok, to_json(outcome.rows, 0));
+}
+
 net::Response database_error_response(const db::DbError& error) {
   switch (error.kind) {
     case db::ErrorKind::unavailable:

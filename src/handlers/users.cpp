@@ -37,19 +37,6 @@ awaitable<net::Response> create_user(Services& services, const net::RequestConte
   co_return response;
 }
 
-awaitable<net::Response> get_user(Services& services, const net::RequestContext& context) {
-  auto id = parse_path_id(context, "id");
-  if (is_response(id)) co_return std::get<net::Response>(std::move(id));
-  const auto user_id = std::get<std::int64_t>(id);
-  const auto not_found = [] { return net::error_response(http::status::not_found, "user_not_found", "no such user"); };
-  if (user_id > max_serial_id) co_return not_found();
-
-  auto outcome = co_await services.pool.execute(db::Statement::user_by_id, db::Params().add(user_id));
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-  if (outcome.rows.empty()) co_return not_found();
-  co_return net::json_response(http::status::ok, user_json(outcome.rows, 0));
-}
-
 awaitable<net::Response> list_users_by_country(Services& services, const net::RequestContext& context) {
   auto country = single_query_param(context, "country");
   if (is_response(country)) co_return std::get<net::Response>(std::move(country));
@@ -85,7 +72,9 @@ void add_user_routes(net::Router& router, Services& services) {
   router.add(http::verb::get, "/users",
              [&services](const net::RequestContext& context) { return list_users_by_country(services, context); });
   router.add(http::verb::get, "/users/{id}",
-             [&services](const net::RequestContext& context) { return get_user(services, context); });
+             [&services](const net::RequestContext& context) {
+               return fetch_one_by_id(services.pool, context, db::Statement::user_by_id, "user_not_found", user_json);
+             });
 }
 
 }  // namespace coffeehouse::handlers
