@@ -33,10 +33,11 @@ int run_seed(const SeedCommandOptions& options) {
                                db::make_connection_factory(db::DbMode::async, io.get_executor(),
                                                            db::ConnectionOptions{.database_url = options.database_url,
                                                                                 .statement_timeout = {}}));
+  seed::SeedDataSource source(options.source);
   auto result = boost::asio::co_spawn(
       io,
       [&]() -> boost::asio::awaitable<seed::StoreResult> {
-        const auto data = co_await seed::obtain_seed_data(options.source, options.count);
+        const auto data = co_await source.obtain(options.count);
         co_return co_await seed::store_seed_data(*pool, data, seed::StorePolicy::always);
       },
       boost::asio::use_future);

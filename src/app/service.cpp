@@ -98,6 +98,7 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   state_.seeding_finished = config_.seed == SeedMode::never;
   state_.bench_routes = config_.bench_routes;
   connection_budget_ = std::make_unique<net::ConnectionBudget>(config_.max_connections);
+  if (config_.seed == SeedMode::automatic) seed_source_ = std::make_unique<seed::SeedDataSource>(config_.seed_source);
   for (unsigned index = 0; index < config_.threads; ++index) {
     workers_.push_back(std::make_unique<Worker>(*this, config_, state_, pool_share(config_, index)));
   }
@@ -147,7 +148,7 @@ asio::awaitable<void> Service::seed_then_open_gates() {
     auto [empty, error] = co_await seed::tables_are_empty(pool);
     seed::StoreResult stored;
     if (!error && empty) {
-      const auto data = co_await seed::obtain_seed_data(config_.seed_source, 10);
+      const auto data = co_await seed_source_->obtain(10);
       stored = co_await seed::store_seed_data(pool, data, seed::StorePolicy::only_if_empty);
       error = stored.error;
     }

@@ -4,6 +4,7 @@
 #include "app/config.hpp"
 #include "handlers/services.hpp"
 #include "net/session.hpp"
+#include "seed/seed_source.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -47,6 +48,7 @@ class Service {
   handlers::AppState state_;
   metrics::ExpositionLabels exposition_labels_;
   std::unique_ptr<net::ConnectionBudget> connection_budget_;
+  std::unique_ptr<seed::SeedDataSource> seed_source_;  // with --seed auto
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

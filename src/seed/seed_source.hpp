@@ -1,12 +1,14 @@
 #pragma once
 // Where seed data comes from: random-data-api.com through the async HTTPS client, falling back
 // to the offline generator when the API cannot be used within its deadline.
+#include "net/https_client.hpp"
 #include "net/https_options.hpp"
 #include "seed/seed_data.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace coffeehouse::seed {
@@ -26,8 +28,20 @@ struct SeedSourceOptions {
   }
 };
 
-// `count` coffees and `count` users. Never fails: an unusable API is logged as a warning and
-// the offline generator answers instead, so a machine without internet still gets data.
-boost::asio::awaitable<SeedData> obtain_seed_data(const SeedSourceOptions& options, std::size_t count);
+class SeedDataSource {
+ public:
+  // Sets up TLS (reads the system store and the extra CA file) here, at start-up, so that no io
+  // thread reads files later. A TLS set-up failure is kept and reported at the first fetch.
+  explicit SeedDataSource(SeedSourceOptions options);
+
+  // `count` coffees and `count` users. Never fails: an unusable API is logged as a warning and
+  // the offline generator answers instead, so a machine without internet still gets data.
+  boost::asio::awaitable<SeedData> obtain(std::size_t count);
+
+ private:
+  SeedSourceOptions options_;
+  std::optional<net::HttpsClient> client_;
+  std::string client_error_;
+};
 
 }  // namespace coffeehouse::seed
