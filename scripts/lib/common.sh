@@ -72,3 +72,8 @@ pick_free_port() {
   done
   die "no free TCP port found after $attempt attempts"
 }
+
+# ccache (installed by install-deps, picked up by CMakeLists.txt): hash paths relative to the
+# checkout so a fresh clone elsewhere reuses the cache, and accept CMake's precompiled headers.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$REPO_ROOT}"
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
