@@ -67,3 +67,22 @@ TEST(ConnectionLimits, ConnectionsBeyondTheMaximumGet503) {
 
 }  // namespace
 }  // namespace coffeehouse::testing
+
+namespace coffeehouse::testing {
+namespace {
+
+TEST(ConnectionLimits, ASecondServiceOnABusyPortFailsInsteadOfSharingIt) {
+  RunningService first(db::DbMode::async);
+  auto config = test_config(db::DbMode::async);
+  config.listen = "127.0.0.1:" + std::to_string(first.port());
+  try {
+    RunningService second(config);
+    ADD_FAILURE() << "a second service bound the busy port";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("in use"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(first.client().get("/healthz").status(), 200);
+}
+
+}  // namespace
+}  // namespace coffeehouse::testing

@@ -104,11 +104,14 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   }
   exposition_labels_ = {&workers_.front()->router.patterns(),
                         config_.db_mode == db::DbMode::async ? "async" : "sync", COFFEEHOUSE_VERSION};
-  const tcp::endpoint endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port);
+  tcp::endpoint endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port);
+  net::ensure_address_is_free(workers_.front()->io, endpoint);
   workers_.front()->acceptor.emplace(net::open_listener(workers_.front()->io, endpoint));
+  // With port 0 the first bind picks the port; the other threads join that one.
   port_ = workers_.front()->acceptor->local_endpoint().port();
+  endpoint.port(port_);
   for (std::size_t index = 1; index < workers_.size(); ++index) {
-    workers_[index]->acceptor.emplace(net::share_listener(workers_[index]->io, *workers_.front()->acceptor));
+    workers_[index]->acceptor.emplace(net::open_listener(workers_[index]->io, endpoint));
   }
 }
 

@@ -7,10 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sstream>
 #include <stdexcept>
-#include <system_error>
 
-#include <unistd.h>
 
 namespace coffeehouse::net {
 
@@ -21,15 +20,24 @@ tcp::acceptor open_listener(asio::io_context& context, const tcp::endpoint& endp
   tcp::acceptor acceptor(context);
   acceptor.open(endpoint.protocol());
   acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   return acceptor;
 }
 
-tcp::acceptor share_listener(asio::io_context& context, tcp::acceptor& original) {
-  const int duplicate = ::dup(original.native_handle());
-  if (duplicate < 0) throw std::system_error(errno, std::generic_category(), "dup(listening socket)");
-  return tcp::acceptor(context, original.local_endpoint().protocol(), duplicate);
+void ensure_address_is_free(asio::io_context& context, const tcp::endpoint& endpoint) {
+  if (endpoint.port() == 0) return;  // the kernel picks a free port
+  tcp::acceptor probe(context);
+  probe.open(endpoint.protocol());
+  probe.set_option(asio::socket_base::reuse_address(true));  // TIME_WAIT leftovers are fine
+  boost::system::error_code ec;
+  probe.bind(endpoint, ec);
+  if (ec) {
+    std::ostringstream address;
+    address << endpoint;
+    throw std::runtime_error("cannot listen on " + address.str() + ": " + ec.message());
+  }
 }
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, const RequestHandler& handler,

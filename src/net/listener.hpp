@@ -6,13 +6,16 @@
 
 namespace coffeehouse::net {
 
-// Binds and listens once. Every io thread then accepts from its own duplicate of this socket
-// (share_listener): whichever thread is free takes the next connection, as Gunicorn's workers
-// do on their shared socket, and no connection is stuck behind a thread that is blocked.
+// A listening socket with SO_REUSEPORT, so that every io thread can bind its own on the same
+// address and the kernel spreads new connections evenly over them. (One shared socket was
+// tried first: in async mode whichever thread woke first accepted a whole burst, and one
+// thread's slice of the pool did all the work.)
 boost::asio::ip::tcp::acceptor open_listener(boost::asio::io_context& context,
                                              const boost::asio::ip::tcp::endpoint& endpoint);
-boost::asio::ip::tcp::acceptor share_listener(boost::asio::io_context& context,
-                                              boost::asio::ip::tcp::acceptor& original);
+
+// SO_REUSEPORT would also let a second coffeehouse on the same port quietly take half of the
+// connections. This binds a plain socket first and throws if anything listens there already.
+void ensure_address_is_free(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint);
 
 // Accepts until the acceptor is closed, serving each connection in its own coroutine.
 boost::asio::awaitable<void> accept_connections(boost::asio::ip::tcp::acceptor& acceptor, const RequestHandler& handler,
