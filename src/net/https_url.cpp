@@ -21,7 +21,7 @@ boost::system::result<HttpsTarget, HttpsError> target_from(boost::urls::url url)
   target.host_header = url.encoded_host_and_port();
   target.request_target = url.encoded_target();
   if (target.request_target.empty() || target.request_target.front() != '/') {
-    target.request_target.insert(0, "/");
+    target.request_target = "/" + target.request_target;  // (insert(0, ...) trips GCC 12's -Wstringop-overflow at -O2)
   }
   target.url = std::move(url);
   return target;
