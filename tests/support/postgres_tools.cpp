@@ -31,15 +31,6 @@ struct ConninfoOptionsDeleter {
   void operator()(PQconninfoOption* options) const noexcept { PQconninfoFree(options); }
 };
 
-std::string quoted_conninfo_value(const std::string& value) {
-  std::string quoted = "'";
-  for (const char c : value) {
-    if (c == '\'' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "'";
-}
-
 std::string quoted_identifier(const std::string& name) {
   std::string quoted = "\"";
   for (const char c : name) {

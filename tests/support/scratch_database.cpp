@@ -1,5 +1,7 @@
 #include "support/scratch_database.hpp"
 
+#include "support/test_env.hpp"
+
 #include "db/conninfo.hpp"
 
 #include <unistd.h>
@@ -37,15 +39,6 @@ std::string unique_database_name() {
   std::random_device entropy;
   return "coffeehouse_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
          std::to_string(entropy() % 1000000);
-}
-
-std::string quoted_conninfo_value(const std::string& value) {
-  std::string quoted = "'";
-  for (const char c : value) {
-    if (c == '\'' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "'";
 }
 
 // The admin URL with its database replaced, as a key=value string (libpq parses the URL).

@@ -24,6 +24,15 @@ std::string with_application_name(const std::string& url, const std::string& nam
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + name;
 }
 
+std::string quoted_conninfo_value(const std::string& value) {
+  std::string quoted = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
 std::string unique_word(std::size_t length) {
   static thread_local std::mt19937_64 generator{std::random_device{}()};
   std::uniform_int_distribution<int> letter('a', 'z');

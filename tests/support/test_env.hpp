@@ -16,6 +16,9 @@ std::string versions_dir();
 // `url` (a libpq URI or key=value string) that identifies itself as `name` in pg_stat_activity.
 std::string with_application_name(const std::string& url, const std::string& name);
 
+// `value` quoted for a libpq key=value connection string.
+std::string quoted_conninfo_value(const std::string& value);
+
 // Lowercase letters only, so PostgreSQL's text search keeps it as one word.
 std::string unique_word(std::size_t length = 12);
 
