@@ -42,6 +42,11 @@ OrResponse<std::optional<std::string>> single_query_param(const net::RequestCont
                                  "query parameter '" + std::string(name) + "' is given more than once");
     }
     found = param.has_value ? std::string(param.value) : std::string();
+    // libpq sends text parameters as C strings: a NUL would silently cut the value short.
+    if (found->find('\0') != std::string::npos) {
+      return net::error_response(http::status::bad_request, "invalid_parameter",
+                                 "query parameter '" + std::string(name) + "' must not contain NUL characters");
+    }
   }
   return found;
 }
