@@ -171,7 +171,9 @@ asio::awaitable<void> Service::seed_then_open_gates() {
     spdlog::warn("seeding postponed, the database is unavailable ({}); retrying in {} ms", error.message, delay.count());
     retry.expires_after(delay);
     co_await retry.async_wait(asio::as_tuple(asio::use_awaitable));
-    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    // Capped like the pool's reconnect backoff, so seeding (and readiness) follows within about
+    // a second of the database appearing rather than after a long sleep.
+    delay = std::min(delay * 2, db::PoolOptions{}.max_backoff);
   }
   state_.seeding_finished = true;
   if (!gates_opened) open_gates();
