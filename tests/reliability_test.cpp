@@ -620,6 +620,22 @@ TEST_P(BadInputApi, InjectionPayloadsInEveryParameterAreStoredOrSearchedVerbatim
 
 COFFEEHOUSE_BOTH_MODES(BadInputApi);
 
+// Found by tests/fuzz/router_fuzzer: a path id with a percent-encoded byte that is not UTF-8 was
+// echoed decoded into the error message, and the body was no longer valid JSON.
+TEST(FuzzFindings, InvalidPathIdIsEchoedSoThatTheBodyStaysValidJson) {
+  RunningService service(db::DbMode::async);
+  auto http = service.client();
+  for (const std::string target : {"/coffee/seale=d2r%a2k+roast%22+-bitter", "/users/%FF%FE", "/users/%C0%80"}) {
+    const auto result = http.get(target);
+    EXPECT_EQ(result.status(), 400) << target;
+    boost::system::error_code ec;
+    const auto body = json::parse(result.body(), ec);  // Boost.JSON refuses invalid UTF-8
+    ASSERT_FALSE(ec) << target << " -> " << result.body();
+    EXPECT_EQ(body.at("error").at("code"), "invalid_id");
+  }
+  EXPECT_NE(http.get("/users/%A2x").body().find("%A2x"), std::string::npos);
+}
+
 // ---- HTTP framing limits that the existing tests do not reach.
 
 class HttpLimits : public ::testing::Test {
