@@ -15,11 +15,13 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -136,21 +138,30 @@ void PrivateCluster::stop() { pg_cluster("stop"); }
 
 void PrivateCluster::start() { pg_cluster("start"); }
 
-int PrivateCluster::terminate_service_backends() {
-  // With a timeout, pg_terminate_backend waits until the backend has exited.
-  return std::stoi(scalar(
-      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-      "WHERE application_name = 'coffeehouse' AND pid <> pg_backend_pid()"));
+bool PrivateCluster::terminate_backend_running(const std::string& query_fragment) {
+  // Chosen and signalled in one statement, so the backend cannot be swapped in between.
+  return scalar("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                "WHERE application_name = 'coffeehouse' AND state = 'active' AND pid <> pg_backend_pid() "
+                "AND strpos(query, $1) > 0",
+                {query_fragment}) != "0";
 }
 
 int PrivateCluster::kill_a_service_backend() {
-  const auto pid = scalar(
-      "SELECT pid FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
-      "ORDER BY state = 'active' DESC, backend_start LIMIT 1");
-  if (pid.empty()) throw std::runtime_error("private cluster: the service has no backend to kill");
-  const int backend = std::stoi(pid);
-  if (::kill(backend, SIGKILL) != 0) throw std::runtime_error(std::string("kill: ") + std::strerror(errno));
-  return backend;
+  // A backend listed a moment ago may have exited since (the pool replaces connections it finds
+  // dead), so a pid that is gone by the time of the kill is skipped and the next one tried.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const auto pid = scalar(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
+        "ORDER BY state = 'active' DESC, backend_start LIMIT 1");
+    if (pid.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    const int backend = std::stoi(pid);
+    if (::kill(backend, SIGKILL) == 0) return backend;
+    if (errno != ESRCH) throw std::runtime_error(std::string("kill: ") + std::strerror(errno));
+  }
+  throw std::runtime_error("private cluster: the service kept no backend alive long enough to kill");
 }
 
 std::vector<std::string> PrivateCluster::column(const std::string& sql, std::initializer_list<std::string> params) const {

@@ -27,9 +27,9 @@ class PrivateCluster {
   void stop();
   void start();
 
-  // pg_terminate_backend on every backend of the service (application_name 'coffeehouse');
-  // returns how many there were.
-  int terminate_service_backends();
+  // pg_terminate_backend on the service backend whose running statement contains QUERY_FRAGMENT;
+  // true once one was terminated (and has exited).
+  bool terminate_backend_running(const std::string& query_fragment);
   // SIGKILL to one busy service backend (one running a statement, else any): PostgreSQL takes a
   // dead backend for a crash, ends every other session and reinitialises before it accepts
   // connections again. Returns the backend's pid.
