@@ -28,7 +28,10 @@ using asio::ip::tcp;
 
 struct Service::Worker {
   Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
-      : limits{.read_timeout = config.read_timeout, .idle_timeout = config.idle_timeout},
+      : limits{.header_limit = config.max_header_bytes,
+               .body_limit = config.max_body_bytes,
+               .read_timeout = config.read_timeout,
+               .idle_timeout = config.idle_timeout},
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
                                               .max_waiters = config.max_waiters,
@@ -97,6 +100,7 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   state_.expected_heads = std::move(expected_heads);
   state_.seeding_finished = config_.seed == SeedMode::never;
   state_.bench_routes = config_.bench_routes;
+  state_.max_json_depth = config_.max_json_depth;
   connection_budget_ = std::make_unique<net::ConnectionBudget>(config_.max_connections);
   if (config_.seed == SeedMode::automatic) seed_source_ = std::make_unique<seed::SeedDataSource>(config_.seed_source);
   for (unsigned index = 0; index < config_.threads; ++index) {

@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::array<std::string_view, 6> known_fields{"name", "surname", "patronomic", "has_sale", "address",
                                                        "coffee_id"};
-constexpr unsigned max_json_depth = 32;
 
 net::Response wrong_type(std::string_view field, std::string_view expected) {
   return net::error_response(http::status::bad_request, "invalid_type",
@@ -146,13 +145,13 @@ OrResponse<std::optional<std::string>> optional_text(const json::object& body, s
 
 }  // namespace
 
-OrResponse<NewUser> parse_new_user(const net::Request& request) {
+OrResponse<NewUser> parse_new_user(const net::Request& request, unsigned max_depth) {
   if (!is_json_media_type(request[http::field::content_type])) {
     return net::error_response(http::status::unsupported_media_type, "unsupported_media_type",
                                "the body must be JSON (Content-Type: application/json)");
   }
   json::parse_options options;
-  options.max_depth = max_json_depth;
+  options.max_depth = max_depth;
   boost::system::error_code ec;
   const auto document = json::parse(request.body(), ec, {}, options);
   if (ec) return net::error_response(http::status::bad_request, "malformed_json", "the body is not valid JSON: " + ec.message());
