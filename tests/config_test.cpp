@@ -53,6 +53,20 @@ TEST(ServeConfig, EnvironmentVariablesApplyAndFlagsWinOverThem) {
   EXPECT_EQ(parse({"--db-mode", "async"}).db_mode, db::DbMode::async);
 }
 
+TEST(ServeConfig, InputLimitsAreFlagsWithEnvironmentVariablesAndBounds) {
+  const auto config = parse({"--max-header-bytes", "4096", "--max-body-bytes", "65536", "--max-json-depth", "8"});
+  EXPECT_EQ(config.max_header_bytes, 4096u);
+  EXPECT_EQ(config.max_body_bytes, 65536u);
+  EXPECT_EQ(config.max_json_depth, 8u);
+  {
+    ScopedEnv depth("COFFEEHOUSE_MAX_JSON_DEPTH", "16");
+    EXPECT_EQ(parse({}).max_json_depth, 16u);
+  }
+  EXPECT_THROW(parse({"--max-header-bytes", "100"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--max-body-bytes", "0"}), CLI::ValidationError);
+  EXPECT_THROW(parse({"--max-json-depth", "1"}), CLI::ValidationError);
+}
+
 TEST(ServeConfig, Ipv6ListenAddressesUseBrackets) {
   const auto config = parse({"--listen", "[::1]:8081"});
   EXPECT_EQ(config.listen_host, "::1");

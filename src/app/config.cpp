@@ -73,6 +73,19 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->envname("COFFEEHOUSE_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
+  command.add_option("--max-header-bytes", config.max_header_bytes,
+                     "request line and headers together; larger is 431 and the connection closes")
+      ->envname("COFFEEHOUSE_MAX_HEADER_BYTES")
+      ->check(CLI::Range(std::uint32_t{1024}, std::uint32_t{1024 * 1024}))
+      ->capture_default_str();
+  command.add_option("--max-body-bytes", config.max_body_bytes, "request body; larger is 413 and the connection closes")
+      ->envname("COFFEEHOUSE_MAX_BODY_BYTES")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{64} * 1024 * 1024))
+      ->capture_default_str();
+  command.add_option("--max-json-depth", config.max_json_depth, "nesting levels of a JSON body (the body is 1); deeper is 400")
+      ->envname("COFFEEHOUSE_MAX_JSON_DEPTH")
+      ->check(CLI::Range(2u, 1000u))
+      ->capture_default_str();
   add_milliseconds_option(command, "--shutdown-grace-ms", config.shutdown_grace, "COFFEEHOUSE_SHUTDOWN_GRACE_MS",
                           "how long in-flight requests may take to finish on SIGINT/SIGTERM");
   command.add_option("--versions-dir", config.versions_dir, "migration revisions, for /readyz's schema check")

@@ -28,6 +28,9 @@ struct ServeConfig {
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds statement_timeout{10'000};
   std::size_t max_connections = 10'000;
+  std::uint32_t max_header_bytes = 8 * 1024;
+  std::uint64_t max_body_bytes = 1024 * 1024;
+  unsigned max_json_depth = 32;
   std::chrono::milliseconds shutdown_grace{10'000};
   std::string versions_dir = "schema/versions";
   SeedMode seed = SeedMode::automatic;

@@ -28,7 +28,10 @@ using asio::ip::tcp;
 
 struct Service::Worker {
   Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
-      : limits{.read_timeout = config.read_timeout, .idle_timeout = config.idle_timeout},
+      : limits{.header_limit = config.max_header_bytes,
+               .body_limit = config.max_body_bytes,
+               .read_timeout = config.read_timeout,
+               .idle_timeout = config.idle_timeout},
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
                                               .max_waiters = config.max_waiters,
@@ -97,6 +100,7 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   state_.expected_heads = std::move(expected_heads);
   state_.seeding_finished = config_.seed == SeedMode::never;
   state_.bench_routes = config_.bench_routes;
+  state_.max_json_depth = config_.max_json_depth;
   connection_budget_ = std::make_unique<net::ConnectionBudget>(config_.max_connections);
   if (config_.seed == SeedMode::automatic) seed_source_ = std::make_unique<seed::SeedDataSource>(config_.seed_source);
   for (unsigned index = 0; index < config_.threads; ++index) {
@@ -171,7 +175,9 @@ asio::awaitable<void> Service::seed_then_open_gates() {
     spdlog::warn("seeding postponed, the database is unavailable ({}); retrying in {} ms", error.message, delay.count());
     retry.expires_after(delay);
     co_await retry.async_wait(asio::as_tuple(asio::use_awaitable));
-    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+    // Capped like the pool's reconnect backoff, so seeding (and readiness) follows within about
+    // a second of the database appearing rather than after a long sleep.
+    delay = std::min(delay * 2, db::PoolOptions{}.max_backoff);
   }
   state_.seeding_finished = true;
   if (!gates_opened) open_gates();

@@ -27,7 +27,7 @@ struct Pool::Waiter {
   asio::steady_timer wake;
   std::unique_ptr<Connection> handed_over;
   bool may_open = false;  // a slot became free: the waiter should open a connection itself
-  bool pool_closed = false;
+  DbError failure;        // no connection will come: the pool closed, or the database is unreachable
 };
 
 Lease::Lease(std::shared_ptr<Pool> pool, std::unique_ptr<Connection> connection)
@@ -100,7 +100,7 @@ asio::awaitable<Pool::Acquired> Pool::acquire() {
 
   if (waiter.handed_over) co_return Acquired{Lease(shared_from_this(), std::move(waiter.handed_over)), {}};
   if (waiter.may_open) co_return co_await open_new_connection();
-  if (waiter.pool_closed) co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the pool is closed")};
+  if (waiter.failure) co_return Acquired{{}, std::move(waiter.failure)};
   co_return Acquired{{}, DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
 }
 
@@ -112,6 +112,9 @@ asio::awaitable<Pool::Acquired> Pool::open_new_connection() {
   if (error) {
     backoff_ = backoff_.count() == 0 ? options_.initial_backoff : std::min(backoff_ * 2, options_.max_backoff);
     next_connect_attempt_ = std::chrono::steady_clock::now() + backoff_;
+    // Requests that queued behind this attempt would sit out their acquire timeout. With nothing
+    // open they fail fast, as a request arriving now does.
+    if (open_count() == 0) fail_waiters(DbError::make(ErrorKind::unavailable, "the database is unavailable"));
     co_return Acquired{{}, std::move(error)};
   }
   backoff_ = std::chrono::milliseconds{0};
@@ -134,7 +137,7 @@ void Pool::give_back(std::unique_ptr<Connection> connection) noexcept {
     next->handed_over = std::move(connection);
     ++in_use_;
   } else if (closed_) {
-    next->pool_closed = true;
+    next->failure = DbError::make(ErrorKind::unavailable, "the pool is closed");
   } else {
     next->may_open = true;  // the dropped connection's slot is free for a replacement
   }
@@ -144,8 +147,12 @@ void Pool::give_back(std::unique_ptr<Connection> connection) noexcept {
 void Pool::close() {
   closed_ = true;
   idle_.clear();
+  fail_waiters(DbError::make(ErrorKind::unavailable, "the pool is closed"));
+}
+
+void Pool::fail_waiters(const DbError& error) {
   for (auto* waiter : waiters_) {
-    waiter->pool_closed = true;
+    waiter->failure = error;
     waiter->wake.cancel();
   }
   waiters_.clear();

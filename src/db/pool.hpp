@@ -82,6 +82,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
   boost::asio::awaitable<Acquired> open_new_connection();
   void give_back(std::unique_ptr<Connection> connection) noexcept;
+  // Wakes every waiter with `error`.
+  void fail_waiters(const DbError& error);
   bool in_backoff() const noexcept;
   std::size_t open_count() const noexcept { return idle_.size() + in_use_ + connecting_; }
 

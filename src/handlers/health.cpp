@@ -21,7 +21,6 @@ net::Response not_ready(std::string reason) {
 // Ready means: seeding is over, the database answers, and alembic_version holds exactly the heads of the
 // revisions this build ships (no pending migration, no unknown newer one).
 awaitable<net::Response> readiness(Services& services) {
-  if (!services.state.seeding_finished.load()) co_return not_ready("the database is being seeded");
   auto outcome = co_await services.pool.execute(db::Statement::schema_versions, {});
   if (!outcome.ok()) {
     if (outcome.error.kind == db::ErrorKind::query) {
@@ -29,6 +28,8 @@ awaitable<net::Response> readiness(Services& services) {
     }
     co_return not_ready("the database is unavailable: " + outcome.error.message);
   }
+  // Asked after the database: seeding waits for an unreachable database, and then that is the reason.
+  if (!services.state.seeding_finished.load()) co_return not_ready("the database is being seeded");
   std::vector<std::string> applied;
   for (int row = 0; row < outcome.rows.size(); ++row) applied.emplace_back(outcome.rows.text(row, 0));
   if (applied != services.state.expected_heads) {

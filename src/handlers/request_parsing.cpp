@@ -1,5 +1,7 @@
 #include "handlers/request_parsing.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -26,8 +28,11 @@ OrResponse<std::int64_t> parse_path_id(const net::RequestContext& context, std::
   const auto text = context.path_param(name);
   const bool all_digits = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
   if (!all_digits) {
+    // Echoed percent-encoded, as it travels in a URL: decoded, it may not be UTF-8, and a JSON
+    // body must be.
     return net::error_response(http::status::bad_request, "invalid_id",
-                               std::string(name) + " must be a positive integer, got '" + std::string(text) + "'");
+                               std::string(name) + " must be a positive integer, got '" +
+                                   boost::urls::encode(text, boost::urls::unreserved_chars) + "'");
   }
   // Long digit strings are valid numbers that no row can have.
   return parse_decimal(text).value_or(max_serial_id + 1);
@@ -42,6 +47,11 @@ OrResponse<std::optional<std::string>> single_query_param(const net::RequestCont
                                  "query parameter '" + std::string(name) + "' is given more than once");
     }
     found = param.has_value ? std::string(param.value) : std::string();
+    // libpq sends text parameters as C strings: a NUL would silently cut the value short.
+    if (found->find('\0') != std::string::npos) {
+      return net::error_response(http::status::bad_request, "invalid_parameter",
+                                 "query parameter '" + std::string(name) + "' must not contain NUL characters");
+    }
   }
   return found;
 }

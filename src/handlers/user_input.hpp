@@ -20,6 +20,9 @@ struct NewUser {
   std::optional<std::int64_t> coffee_id;    // absent: a random existing coffee
 };
 
-OrResponse<NewUser> parse_new_user(const net::Request& request);
+inline constexpr unsigned default_max_json_depth = 32;
+
+// `max_depth` bounds nesting (the body itself is level 1); deeper is 400.
+OrResponse<NewUser> parse_new_user(const net::Request& request, unsigned max_depth = default_max_json_depth);
 
 }  // namespace coffeehouse::handlers

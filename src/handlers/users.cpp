@@ -16,7 +16,7 @@ constexpr std::int64_t default_page_size = 100;
 constexpr std::int64_t max_page_size = 1000;
 
 awaitable<net::Response> create_user(Services& services, const net::RequestContext& context) {
-  auto parsed = parse_new_user(context.request);
+  auto parsed = parse_new_user(context.request, services.state.max_json_depth);
   if (is_response(parsed)) co_return std::get<net::Response>(std::move(parsed));
   const auto& user = std::get<NewUser>(parsed);
 

@@ -87,6 +87,12 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     parser.body_limit(limits.body_limit);
     stream.expires_after(limits.read_timeout);
     auto [read_error, bytes_read] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (!read_error && !parser.chunked() && parser.get().count(http::field::transfer_encoding) > 0) {
+      // RFC 9112 §6.3: without chunked as the final coding a request's length is unknowable.
+      // Beast reads such a request as bodiless and would serve its body as the next request
+      // (request smuggling); refuse it and close instead.
+      read_error = http::error::bad_transfer_encoding;
+    }
 
     Response response;
     bool keep_alive = false;
