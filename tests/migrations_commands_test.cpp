@@ -272,6 +272,28 @@ TEST(MigrationsCommands, DatabaseUrlComesFromTheEnvironmentWhenNotGiven) {
   EXPECT_EQ(database.version_rows(), Lines{id(project::merge)});
 }
 
+TEST(MigrationsCommands, DatabaseUrlFlagWinsOverTheEnvironment) {
+  ScratchDatabase database;
+  const auto result = run_coffeehouse({"migrate", "upgrade", "heads", "--database-url", database.url(),
+                                       "--versions-dir", project_versions_dir().string()},
+                                      {"DATABASE_URL=" + std::string(unreachable_database_url)});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(database.version_rows(), Lines{id(project::merge)});
+}
+
+TEST(MigrationsCommands, VersionsDirComesFromTheEnvironmentLikeServesAndTheFlagWins) {
+  VersionsWorkspace workspace({project::init_file, project::surname_file, project::patronomic_file});
+  const auto from_environment =
+      run_coffeehouse({"migrate", "heads"}, {"COFFEEHOUSE_VERSIONS_DIR=" + workspace.path().string()});
+  ASSERT_EQ(from_environment.exit_code, 0) << from_environment.err;
+  EXPECT_EQ(lines_of(from_environment.out).size(), 2U) << from_environment.out;  // that directory has two heads
+
+  const auto flag_wins = run_coffeehouse({"migrate", "heads", "--versions-dir", project_versions_dir().string()},
+                                         {"COFFEEHOUSE_VERSIONS_DIR=/nonexistent/versions"});
+  ASSERT_EQ(flag_wins.exit_code, 0) << flag_wins.err;
+  EXPECT_EQ(lines_of(flag_wins.out).size(), 1U) << flag_wins.out;
+}
+
 TEST(MigrationsCommands, MissingDatabaseUrlIsAUsageError) {
   const auto result = run_coffeehouse({"migrate", "current", "--versions-dir", project_versions_dir().string()});
   EXPECT_EQ(result.exit_code, 2);

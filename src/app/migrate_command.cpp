@@ -27,7 +27,9 @@ int report(const migrations::Outcome<void>& outcome) {
 }
 
 void add_versions_dir_option(CLI::App& command, MigrateOptions& options) {
+  // The same variable as `serve`, so one environment configures both (the container sets it once).
   command.add_option("--versions-dir", options.settings.versions_dir, "Directory of revision files (*.sql)")
+      ->envname("COFFEEHOUSE_VERSIONS_DIR")
       ->capture_default_str();
 }
 
@@ -136,16 +138,18 @@ void add_migrate_command(CLI::App& root, int& exit_code) {
   auto* migrate =
       root.add_subcommand("migrate", "Apply and write schema migrations (Alembic's model and alembic_version table)");
   migrate->require_subcommand(1);
-  auto options = std::make_shared<MigrateOptions>();
-  add_upgrade(*migrate, options, exit_code);
-  add_downgrade(*migrate, options, exit_code);
-  add_current(*migrate, options, exit_code);
-  add_check(*migrate, options, exit_code);
-  add_history(*migrate, options, exit_code);
-  add_heads(*migrate, options, exit_code);
-  add_branches(*migrate, options, exit_code);
-  add_revision(*migrate, options, exit_code);
-  add_merge(*migrate, options, exit_code);
+  // Options of its own for each subcommand: CLI11 also applies the environment variables of the
+  // subcommands that were not chosen, which would overwrite a flag given to the chosen one.
+  const auto fresh = [] { return std::make_shared<MigrateOptions>(); };
+  add_upgrade(*migrate, fresh(), exit_code);
+  add_downgrade(*migrate, fresh(), exit_code);
+  add_current(*migrate, fresh(), exit_code);
+  add_check(*migrate, fresh(), exit_code);
+  add_history(*migrate, fresh(), exit_code);
+  add_heads(*migrate, fresh(), exit_code);
+  add_branches(*migrate, fresh(), exit_code);
+  add_revision(*migrate, fresh(), exit_code);
+  add_merge(*migrate, fresh(), exit_code);
 }
 
 }  // namespace coffeehouse::app

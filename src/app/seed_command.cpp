@@ -45,7 +45,7 @@ int run_seed(const SeedCommandOptions& options) {
   pool->close();
   const auto stored = result.get();
   if (stored.error) {
-    std::cerr << "coffeehouse seed: " << stored.error.message << '\n';
+    std::cerr << "coffeehouse: error: " << stored.error.message << '\n';
     return 1;
   }
   std::cout << "added " << stored.coffees << " coffees and " << stored.users << " users\n";

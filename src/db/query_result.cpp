@@ -1,13 +1,17 @@
 #include "db/query_result.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
 namespace coffeehouse::db {
 
 DbError DbError::make(ErrorKind kind, std::string message, std::string sqlstate) {
-  // libpq messages end with a newline; log lines and JSON bodies read better without it.
+  // libpq messages end with a newline and may hold several lines ("connection refused\n\tIs the
+  // server running ..."); log lines, CLI errors and JSON bodies read better as one line.
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::replace(message.begin(), message.end(), '\t', ' ');
   return DbError{kind, std::move(sqlstate), std::move(message)};
 }
 
