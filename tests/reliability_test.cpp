@@ -195,16 +195,13 @@ TEST_P(Reliability, BackendTerminatedMidQueryIs503AndTheNextRequestSucceeds) {
   RunningService service(config);
 
   auto sleeping = std::async(std::launch::async, [&service] { return service.client().get("/bench/sleep?ms=9000"); });
-  const auto sleep_is_running = [&cluster] {
-    return cluster.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
-                          "AND state = 'active' AND query LIKE '%pg_sleep%'") != "0";
-  };
+  const auto sleep_is_running = [&cluster] { return cluster.service_backends_waiting_on("PgSleep") > 0; };
   const auto deadline = Clock::now() + 6s;
   while (!sleep_is_running() && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(sleep_is_running()) << "the slow query did not start within 6 s";
 
   const auto terminated = Clock::now();
-  EXPECT_TRUE(cluster.terminate_backend_running("pg_sleep"));
+  EXPECT_TRUE(cluster.terminate_backend_waiting_on("PgSleep"));
   const auto interrupted = sleeping.get();
   EXPECT_LT(Clock::now() - terminated, 2s) << "the request waited for a query that was no longer running";
   EXPECT_EQ(interrupted.status(), 503) << interrupted.body();

@@ -138,12 +138,17 @@ void PrivateCluster::stop() { pg_cluster("stop"); }
 
 void PrivateCluster::start() { pg_cluster("start"); }
 
-bool PrivateCluster::terminate_backend_running(const std::string& query_fragment) {
+int PrivateCluster::service_backends_waiting_on(const std::string& wait_event) const {
+  return std::stoi(scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
+                          "AND state = 'active' AND wait_event = $1",
+                          {wait_event}));
+}
+
+bool PrivateCluster::terminate_backend_waiting_on(const std::string& wait_event) {
   // Chosen and signalled in one statement, so the backend cannot be swapped in between.
   return scalar("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-                "WHERE application_name = 'coffeehouse' AND state = 'active' AND pid <> pg_backend_pid() "
-                "AND strpos(query, $1) > 0",
-                {query_fragment}) != "0";
+                "WHERE application_name = 'coffeehouse' AND state = 'active' AND wait_event = $1",
+                {wait_event}) != "0";
 }
 
 int PrivateCluster::kill_a_service_backend() {

@@ -27,9 +27,12 @@ class PrivateCluster {
   void stop();
   void start();
 
-  // pg_terminate_backend on the service backend whose running statement contains QUERY_FRAGMENT;
-  // true once one was terminated (and has exited).
-  bool terminate_backend_running(const std::string& query_fragment);
+  // Service backends running a statement that waits on WAIT_EVENT (pg_stat_activity.wait_event,
+  // e.g. PgSleep inside pg_sleep). The statement text is no such test: it also shows while the
+  // statement is merely being prepared on a new connection.
+  int service_backends_waiting_on(const std::string& wait_event) const;
+  // pg_terminate_backend on such a backend; true once one was terminated (and has exited).
+  bool terminate_backend_waiting_on(const std::string& wait_event);
   // SIGKILL to one busy service backend (one running a statement, else any): PostgreSQL takes a
   // dead backend for a crash, ends every other session and reinitialises before it accepts
   // connections again. Returns the backend's pid.
