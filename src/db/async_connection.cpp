@@ -8,6 +8,8 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <poll.h>
+
 namespace coffeehouse::db {
 
 namespace asio = boost::asio;
@@ -272,6 +274,9 @@ asio::awaitable<void> AsyncConnection::read_pipeline(std::shared_ptr<bool> alive
     }
     take_pipeline_results();
     if (sent_.empty()) break;
+    // PQconsumeInput reads one buffer's worth: with many results queued, more may sit in the
+    // socket, whose readiness was already reported. Waiting for it would wait for the next edge.
+    if (input_waiting()) continue;
     const auto ec = co_await wait_for(Readiness::readable);
     if (!*alive) co_return;
     if (ec) {
@@ -296,6 +301,11 @@ asio::awaitable<void> AsyncConnection::flush_pipeline(std::shared_ptr<bool> aliv
     }
   }
   flushing_ = false;
+}
+
+bool AsyncConnection::input_waiting() const noexcept {
+  pollfd socket{PQsocket(conn_.get()), POLLIN, 0};
+  return ::poll(&socket, 1, 0) > 0;
 }
 
 void AsyncConnection::take_pipeline_results() {

@@ -46,6 +46,7 @@ class AsyncConnection final : public Connection {
   // `alive` (false once the connection is destroyed) and touch nothing else after it is false.
   boost::asio::awaitable<void> read_pipeline(std::shared_ptr<bool> alive);
   boost::asio::awaitable<void> flush_pipeline(std::shared_ptr<bool> alive);
+  bool input_waiting() const noexcept;
   // Takes every result libpq has parsed and completes the queries they finish.
   void take_pipeline_results();
   // The connection is unusable: every query in flight fails with `unavailable`.
