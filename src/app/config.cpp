@@ -50,7 +50,7 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   add_choice_option(command, "--db-mode", config.db_mode, {{"async", db::DbMode::async}, {"sync", db::DbMode::sync}},
                     "COFFEEHOUSE_DB_MODE", "async", "async: nonblocking libpq; sync: each query blocks its io thread");
   add_choice_option(command, "--db-pipeline", config.db_pipeline, {{"on", true}, {"off", false}},
-                    "COFFEEHOUSE_DB_PIPELINE", "on",
+                    "COFFEEHOUSE_DB_PIPELINE", "off",
                     "async mode: on pipelines several requests' statements on one connection; off gives each its own");
   command.add_option("--db-pipeline-depth", config.db_pipeline_depth,
                      "async mode with --db-pipeline on: statements in flight per connection at most")
