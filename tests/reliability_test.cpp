@@ -356,6 +356,9 @@ TEST(PoolOutage, RequestsQueuedBehindAFailedConnectFailFastInsteadOfWaitingOutTh
 
 TEST(PoolExhaustion, AsyncWaitersGetAConnectionWithinTheAcquireTimeoutOr503AndTheQueueIsBounded) {
   auto config = test_config(db::DbMode::async);
+  // Each request holds its connection: with pipelining, requests would queue behind the holder's
+  // query on the connection instead (tests/pipeline_test.cpp covers the pool's waiters there).
+  config.db_pipeline = false;
   config.threads = 1;
   config.pool_size = 1;
   config.max_waiters = 2;

@@ -49,6 +49,14 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
   add_choice_option(command, "--db-mode", config.db_mode, {{"async", db::DbMode::async}, {"sync", db::DbMode::sync}},
                     "COFFEEHOUSE_DB_MODE", "async", "async: nonblocking libpq; sync: each query blocks its io thread");
+  add_choice_option(command, "--db-pipeline", config.db_pipeline, {{"on", true}, {"off", false}},
+                    "COFFEEHOUSE_DB_PIPELINE", "off",
+                    "async mode: on pipelines several requests' statements on one connection; off gives each its own");
+  command.add_option("--db-pipeline-depth", config.db_pipeline_depth,
+                     "async mode with --db-pipeline on: statements in flight per connection at most")
+      ->envname("COFFEEHOUSE_DB_PIPELINE_DEPTH")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
+      ->capture_default_str();
   command.add_option("--threads", config.threads, "io threads, each with its own event loop and connections")
       ->envname("COFFEEHOUSE_THREADS")
       ->check(CLI::Range(1u, 256u))

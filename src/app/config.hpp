@@ -20,6 +20,9 @@ struct ServeConfig {
   std::string database_url = "postgresql://localhost/skillbox_db";
   std::string listen = "127.0.0.1:8080";
   db::DbMode db_mode = db::DbMode::async;
+  // Async mode: several requests' statements in flight on one connection (libpq pipeline mode).
+  bool db_pipeline = false;
+  std::size_t db_pipeline_depth = 16;
   unsigned threads = 2;
   unsigned pool_size = 4;
   std::size_t max_waiters = 1024;

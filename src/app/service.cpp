@@ -26,6 +26,12 @@ namespace coffeehouse::app {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+bool pipelines(const ServeConfig& config) { return config.db_mode == db::DbMode::async && config.db_pipeline; }
+
+}  // namespace
+
 struct Service::Worker {
   Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
       : limits{.header_limit = config.max_header_bytes,
@@ -34,11 +40,13 @@ struct Service::Worker {
                .idle_timeout = config.idle_timeout},
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
+                                              .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
                                               .max_waiters = config.max_waiters,
                                               .acquire_timeout = config.acquire_timeout},
                               db::make_connection_factory(config.db_mode, io.get_executor(),
                                                           db::ConnectionOptions{.database_url = config.database_url,
-                                                                                .statement_timeout = config.statement_timeout}))),
+                                                                                .statement_timeout = config.statement_timeout,
+                                                                                .pipeline = pipelines(config)}))),
         services{*pool, state, [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),

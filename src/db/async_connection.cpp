@@ -3,8 +3,12 @@
 #include "db/conninfo.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <poll.h>
 
 namespace coffeehouse::db {
 
@@ -12,10 +16,85 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+namespace {
+
+// One statement yields its results and then a null: keep the first error, else the last result.
+class ResultCollector {
+ public:
+  void add(PgResultPtr result) {
+    if (kept_is_error_) return;
+    const auto status = PQresultStatus(result.get());
+    kept_is_error_ = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE;
+    kept_ = std::move(result);
+  }
+  QueryOutcome outcome(PGconn* conn) { return classify_result(std::move(kept_), conn); }
+
+ private:
+  PgResultPtr kept_;
+  bool kept_is_error_ = false;
+};
+
+}  // namespace
+
+// A query in the pipeline, from its send until its Sync comes back.
+struct AsyncConnection::Sent {
+  Awaiting* awaiting = nullptr;  // null once answered, or once its caller is gone: then the
+                                 // results are still read, and dropped
+  ResultCollector results;
+  bool results_done = false;  // its results are in; its Sync's result is next
+  void answer(QueryOutcome outcome);
+};
+
+// Lives in the frame of the coroutine that waits for a query's outcome. If the frame is
+// destroyed first (its io_context is going away), it detaches from its Sent so that the reader
+// drops the outcome instead of writing into freed memory.
+class AsyncConnection::Awaiting {
+ public:
+  explicit Awaiting(AsyncConnection& connection)
+      : wake_(connection.socket_.get_executor(), asio::steady_timer::time_point::max()),
+        sent_(&connection.sent_.emplace_back()) {
+    sent_->awaiting = this;
+  }
+  Awaiting(const Awaiting&) = delete;
+  Awaiting& operator=(const Awaiting&) = delete;
+  ~Awaiting() {
+    if (sent_ != nullptr) sent_->awaiting = nullptr;
+  }
+
+  void deliver(QueryOutcome outcome) {
+    outcome_ = std::move(outcome);
+    sent_ = nullptr;
+    wake_.cancel();
+  }
+  asio::awaitable<QueryOutcome> outcome() {
+    // Delivered already when the connection failed before this coroutine got to wait.
+    if (sent_ != nullptr) (void)co_await wake_.async_wait(use_tuple);
+    if (sent_ != nullptr) {
+      // The wait was cancelled: the query stays in the pipeline, and its answer will be dropped.
+      std::exchange(sent_, nullptr)->awaiting = nullptr;
+      co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, "the wait for the query's result was cancelled")};
+    }
+    co_return std::move(outcome_);
+  }
+
+ private:
+  asio::steady_timer wake_;
+  Sent* sent_;
+  QueryOutcome outcome_;
+};
+
+void AsyncConnection::Sent::answer(QueryOutcome outcome) {
+  if (awaiting == nullptr) return;
+  awaiting->deliver(std::move(outcome));
+  awaiting = nullptr;
+}
+
 AsyncConnection::AsyncConnection(asio::any_io_executor executor, ConnectionOptions options)
     : options_(std::move(options)), socket_(std::move(executor)) {}
 
 AsyncConnection::~AsyncConnection() {
+  *alive_ = false;
+  if (!sent_.empty()) fail_pipeline("the connection was closed");
   if (socket_.is_open()) socket_.release();
 }
 
@@ -89,26 +168,42 @@ asio::awaitable<DbError> AsyncConnection::open() {
   watch_current_socket();
   broken_ = false;
 
-  for (const auto& statement : all_statements()) {
-    if (PQsendPrepare(conn_.get(), statement.name.data(), statement.sql.data(), 0, nullptr) == 0) {
-      co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
-    }
-    if (auto error = co_await flush_outgoing()) co_return error;
-    auto outcome = co_await read_outcome();
-    if (!outcome.ok()) {
-      broken_ = true;
-      co_return outcome.error;
-    }
-  }
-  if (auto configured = co_await execute(Statement::configure_session, session_settings(options_)); !configured.ok()) {
+  if (auto error = co_await prepare_session()) {
     broken_ = true;
-    co_return configured.error;
+    co_return error;
   }
+  co_return DbError{};
+}
+
+asio::awaitable<DbError> AsyncConnection::prepare_session() {
+  // Every statement is prepared, and the session configured, in one pipeline: one round trip
+  // instead of one per statement. Without pipelining the connection leaves pipeline mode after.
+  PGconn* conn = conn_.get();
+  if (PQenterPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
+  for (const auto& statement : all_statements()) {
+    if (PQsendPrepare(conn, statement.name.data(), statement.sql.data(), 0, nullptr) == 0) {
+      co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
+    }
+  }
+  const auto settings = session_settings(options_);
+  if (PQsendQueryPrepared(conn, spec(Statement::configure_session).name.data(), settings.size(), settings.pointers(),
+                          nullptr, nullptr, 0) == 0 ||
+      PQpipelineSync(conn) == 0) {
+    co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
+  }
+  if (auto error = co_await flush_outgoing()) co_return error;
+  // One outcome per statement, one for the settings, then the Sync's.
+  for (std::size_t answered = 0; answered <= all_statements().size(); ++answered) {
+    if (auto outcome = co_await read_outcome(); !outcome.ok()) co_return std::move(outcome.error);
+  }
+  if (auto synced = co_await read_outcome(); !synced.ok()) co_return std::move(synced.error);
+  if (!options_.pipeline && PQexitPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
   co_return DbError{};
 }
 
 asio::awaitable<QueryOutcome> AsyncConnection::execute(Statement statement, const Params& params) {
   if (broken_) co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, "connection is not open")};
+  if (options_.pipeline) co_return co_await execute_pipelined(statement, params);
   if (PQsendQueryPrepared(conn_.get(), spec(statement).name.data(), params.size(), params.pointers(), nullptr,
                           nullptr, 0) == 0) {
     co_return QueryOutcome{{}, fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()))};
@@ -132,27 +227,117 @@ asio::awaitable<DbError> AsyncConnection::flush_outgoing() {
 }
 
 asio::awaitable<QueryOutcome> AsyncConnection::read_outcome() {
-  // One statement yields its results and then a null; keep the first error, else the last result.
-  PgResultPtr kept;
-  bool kept_is_error = false;
+  ResultCollector results;
   for (;;) {
     if (PQconsumeInput(conn_.get()) == 0) {
       co_return QueryOutcome{{}, fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()))};
     }
     while (PQisBusy(conn_.get()) == 0) {
       PgResultPtr result(PQgetResult(conn_.get()));
-      if (!result) co_return classify_result(std::move(kept), conn_.get());
-      const auto status = PQresultStatus(result.get());
-      const bool is_error = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE;
-      if (!kept_is_error) {
-        kept = std::move(result);
-        kept_is_error = is_error;
-      }
+      if (!result) co_return results.outcome(conn_.get());
+      // A Sync's result stands alone: no null follows it.
+      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) co_return QueryOutcome{Rows(std::move(result)), {}};
+      results.add(std::move(result));
     }
     if (const auto ec = co_await wait_for(Readiness::readable)) {
       co_return QueryOutcome{{}, fail(ErrorKind::unavailable, "waiting for a result: " + ec.message())};
     }
   }
+}
+
+asio::awaitable<QueryOutcome> AsyncConnection::execute_pipelined(Statement statement, const Params& params) {
+  PGconn* conn = conn_.get();
+  if (PQsendQueryPrepared(conn, spec(statement).name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) ==
+          0 ||
+      PQpipelineSync(conn) == 0) {
+    fail_pipeline(PQerrorMessage(conn));
+    co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, PQerrorMessage(conn))};
+  }
+  Awaiting awaiting(*this);
+  // PQpipelineSync sent what the socket took; the rest goes out when it is writable.
+  if (!flushing_ && PQflush(conn) != 0) {
+    flushing_ = true;
+    asio::co_spawn(socket_.get_executor(), flush_pipeline(alive_), asio::detached);
+  }
+  if (!reading_) {
+    reading_ = true;
+    asio::co_spawn(socket_.get_executor(), read_pipeline(alive_), asio::detached);
+  }
+  co_return co_await awaiting.outcome();
+}
+
+asio::awaitable<void> AsyncConnection::read_pipeline(std::shared_ptr<bool> alive) {
+  for (;;) {
+    if (PQconsumeInput(conn_.get()) == 0) {
+      fail_pipeline(PQerrorMessage(conn_.get()));
+      break;
+    }
+    take_pipeline_results();
+    if (sent_.empty()) break;
+    // PQconsumeInput reads one buffer's worth: with many results queued, more may sit in the
+    // socket, whose readiness was already reported. Waiting for it would wait for the next edge.
+    if (input_waiting()) continue;
+    const auto ec = co_await wait_for(Readiness::readable);
+    if (!*alive) co_return;
+    if (ec) {
+      fail_pipeline("waiting for a result: " + ec.message());
+      break;
+    }
+  }
+  reading_ = false;
+}
+
+asio::awaitable<void> AsyncConnection::flush_pipeline(std::shared_ptr<bool> alive) {
+  // Whatever the server sends meanwhile is read by read_pipeline, so only writability matters.
+  for (;;) {
+    const int pending = PQflush(conn_.get());
+    if (pending < 0) fail_pipeline(PQerrorMessage(conn_.get()));
+    if (pending != 1) break;
+    const auto ec = co_await wait_for(Readiness::writable);
+    if (!*alive) co_return;
+    if (ec) {
+      fail_pipeline("waiting to send: " + ec.message());
+      break;
+    }
+  }
+  flushing_ = false;
+}
+
+bool AsyncConnection::input_waiting() const noexcept {
+  pollfd socket{PQsocket(conn_.get()), POLLIN, 0};
+  return ::poll(&socket, 1, 0) > 0;
+}
+
+void AsyncConnection::take_pipeline_results() {
+  PGconn* conn = conn_.get();
+  while (!sent_.empty() && PQisBusy(conn) == 0) {
+    PgResultPtr result(PQgetResult(conn));
+    auto& oldest = sent_.front();
+    if (!oldest.results_done) {
+      if (result) {
+        oldest.results.add(std::move(result));
+      } else {
+        oldest.results_done = true;
+      }
+      continue;
+    }
+    if (!result || PQresultStatus(result.get()) != PGRES_PIPELINE_SYNC) {
+      fail_pipeline("the pipeline lost track of its results");
+      return;
+    }
+    // Answered at its Sync, not at its last result: by the time the caller runs again and gives
+    // its slot back, the pipeline holds nothing of this query any more.
+    oldest.answer(oldest.results.outcome(conn));
+    sent_.pop_front();
+  }
+  if (PQstatus(conn) == CONNECTION_BAD) fail_pipeline(PQerrorMessage(conn));
+}
+
+void AsyncConnection::fail_pipeline(std::string message) {
+  broken_ = true;
+  const auto error = DbError::make(ErrorKind::unavailable, std::move(message));
+  for (auto& sent : sent_) sent.answer(QueryOutcome{{}, error});
+  sent_.clear();
 }
 
 }  // namespace coffeehouse::db

@@ -4,12 +4,19 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <deque>
+
 namespace coffeehouse::db {
 
 // Nonblocking libpq driven by socket readiness: the io thread never waits inside libpq.
 // Connects with PQconnectStart/PQconnectPoll, sends with PQsendQueryPrepared + PQflush and reads
 // with PQconsumeInput/PQisBusy/PQgetResult, suspending the coroutine on the socket in between.
-// Used by one coroutine at a time (the pool hands it out exclusively).
+//
+// Without pipelining it serves one coroutine at a time (the pool hands it out exclusively).
+// With ConnectionOptions::pipeline it stays in libpq's pipeline mode and execute() may be called
+// again before earlier calls finished: each query goes out at once followed by its own Sync (so
+// an error aborts that query alone), and one reader coroutine takes the results in the order the
+// queries were sent and hands each to its caller.
 class AsyncConnection final : public Connection {
  public:
   AsyncConnection(boost::asio::any_io_executor executor, ConnectionOptions options);
@@ -24,12 +31,26 @@ class AsyncConnection final : public Connection {
 
  private:
   enum class Readiness : std::uint8_t { readable, writable, either };
+  struct Sent;
+  class Awaiting;
 
   boost::asio::awaitable<boost::system::error_code> wait_for(Readiness readiness);
   boost::asio::awaitable<DbError> flush_outgoing();
   boost::asio::awaitable<QueryOutcome> read_outcome();
+  boost::asio::awaitable<DbError> prepare_session();
   void watch_current_socket();
   DbError fail(ErrorKind kind, std::string message);
+
+  boost::asio::awaitable<QueryOutcome> execute_pipelined(Statement statement, const Params& params);
+  // The reader and the flusher run while there is something to read or to send. They hold
+  // `alive` (false once the connection is destroyed) and touch nothing else after it is false.
+  boost::asio::awaitable<void> read_pipeline(std::shared_ptr<bool> alive);
+  boost::asio::awaitable<void> flush_pipeline(std::shared_ptr<bool> alive);
+  bool input_waiting() const noexcept;
+  // Takes every result libpq has parsed and completes the queries they finish.
+  void take_pipeline_results();
+  // The connection is unusable: every query in flight fails with `unavailable`.
+  void fail_pipeline(std::string message);
 
   ConnectionOptions options_;
   PgConnPtr conn_;
@@ -37,6 +58,13 @@ class AsyncConnection final : public Connection {
   // always released, never closed.
   boost::asio::posix::stream_descriptor socket_;
   bool broken_ = true;
+
+  // Pipeline mode: queries sent and not yet answered, oldest first (a deque keeps the addresses
+  // of its elements while both ends change, and Awaiting points at its element).
+  std::deque<Sent> sent_;
+  bool reading_ = false;
+  bool flushing_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace coffeehouse::db

@@ -25,6 +25,7 @@ class Connection {
 
   // Connects and prepares every statement in all_statements().
   virtual boost::asio::awaitable<DbError> open() = 0;
+  // One statement. Only a pipelining connection may be asked again before an earlier call ended.
   virtual boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) = 0;
   // True once the connection failed in a way that makes it unusable; the pool drops it.
   virtual bool broken() const noexcept = 0;
@@ -49,6 +50,9 @@ struct ConnectionOptions {
   std::string database_url;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds statement_timeout{10'000};  // 0: no limit
+  // Async mode only: keep the connection in libpq's pipeline mode, so that several callers'
+  // queries can be in flight on it at once (AsyncConnection).
+  bool pipeline = false;
 };
 
 // The session settings every connection gets once it is open (see Statement::configure_session).

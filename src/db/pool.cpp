@@ -9,12 +9,20 @@ namespace coffeehouse::db {
 
 namespace asio = boost::asio;
 
-// A waiter lives in the acquiring coroutine's frame. Whoever frees a connection hands it over
-// directly and cancels the timer, which doubles as the acquire deadline.
+// A waiter lives in the waiting coroutine's frame. Whoever frees a connection, or room on one,
+// hands it over directly and cancels the timer, which doubles as the acquire deadline.
 struct Pool::Waiter {
-  explicit Waiter(Pool& owner) : pool(owner), wake(owner.executor_) { pool.waiters_.push_back(this); }
-  // Leaves the queue however the wait ends, even when the coroutine frame is destroyed unresumed.
-  ~Waiter() { leave_queue(); }
+  Waiter(Pool& owner, bool wants_own_connection)
+      : pool(owner), wake(owner.executor_), exclusive(wants_own_connection) {
+    pool.waiters_.push_back(this);
+  }
+  // Leaves the queue however the wait ends, even when the coroutine frame is destroyed unresumed
+  // (its io_context is going away); what it was handed then is given back uncounted.
+  ~Waiter() {
+    leave_queue();
+    if (shared != nullptr) --shared->in_flight;
+    if (handed_over) --pool.leased_;
+  }
   void leave_queue() {
     if (auto it = std::find(pool.waiters_.begin(), pool.waiters_.end(), this); it != pool.waiters_.end()) {
       pool.waiters_.erase(it);
@@ -25,7 +33,9 @@ struct Pool::Waiter {
 
   Pool& pool;
   asio::steady_timer wake;
-  std::unique_ptr<Connection> handed_over;
+  const bool exclusive;                     // acquire(): a connection of its own
+  std::unique_ptr<Connection> handed_over;  // for acquire()
+  Shared* shared = nullptr;                  // for execute(): room on this connection, counted
   bool may_open = false;  // a slot became free: the waiter should open a connection itself
   DbError failure;        // no connection will come: the pool closed, or the database is unreachable
 };
@@ -61,50 +71,120 @@ std::shared_ptr<Pool> Pool::create(asio::any_io_executor executor, PoolOptions o
 }
 
 Pool::Pool(asio::any_io_executor executor, PoolOptions options, ConnectionFactory factory)
-    : executor_(std::move(executor)), options_(options), factory_(std::move(factory)) {}
+    : executor_(std::move(executor)), options_(options), factory_(std::move(factory)) {
+  options_.pipeline_depth = std::max<std::size_t>(options_.pipeline_depth, 1);
+}
 
 bool Pool::in_backoff() const noexcept { return std::chrono::steady_clock::now() < next_connect_attempt_; }
 
-PoolStats Pool::stats() const noexcept { return {idle_.size(), in_use_, connecting_, waiters_.size()}; }
+PoolStats Pool::stats() const noexcept {
+  const auto idle = static_cast<std::size_t>(
+      std::count_if(shared_.begin(), shared_.end(), [](const Shared& shared) { return shared.in_flight == 0; }));
+  return {idle, leased_ + shared_.size() - idle, connecting_, waiters_.size()};
+}
 
 asio::awaitable<QueryOutcome> Pool::execute(Statement statement, const Params& params) {
-  auto acquired = co_await acquire();
-  if (acquired.error) co_return QueryOutcome{{}, std::move(acquired.error)};
-  co_return co_await acquired.lease.execute(statement, params);
+  const auto keep_pool_alive = shared_from_this();
+  auto taken = co_await take_shared();
+  if (taken.shared == nullptr) co_return QueryOutcome{{}, std::move(taken.error)};
+  const auto started = std::chrono::steady_clock::now();
+  auto outcome = co_await taken.shared->connection->execute(statement, params);
+  query_durations_.observe(std::chrono::steady_clock::now() - started);
+  return_shared(*taken.shared);
+  co_return outcome;
+}
+
+asio::awaitable<Pool::Taken> Pool::take_shared() {
+  if (closed_) co_return Taken{nullptr, DbError::make(ErrorKind::unavailable, "the pool is closed")};
+  if (auto idle = idle_shared(); idle != shared_.end()) {
+    ++idle->in_flight;
+    co_return Taken{&*idle, {}};
+  }
+  const bool can_open = open_count() < options_.max_connections;
+  if (can_open && !in_backoff()) co_return co_await open_shared();
+  if (auto* least = least_loaded()) {
+    ++least->in_flight;
+    co_return Taken{least, {}};
+  }
+  if (auto refusal = refuse_to_wait(can_open)) co_return Taken{nullptr, std::move(*refusal)};
+
+  Waiter waiter(*this, false);
+  co_await wait_in_queue(waiter);
+  if (waiter.shared != nullptr) co_return Taken{std::exchange(waiter.shared, nullptr), {}};
+  if (waiter.may_open) co_return co_await open_shared();
+  if (waiter.failure) co_return Taken{nullptr, std::move(waiter.failure)};
+  co_return Taken{nullptr,
+                  DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
 }
 
 asio::awaitable<Pool::Acquired> Pool::acquire() {
   if (closed_) co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the pool is closed")};
-  while (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
-    idle_.pop_back();
-    if (!connection->survived_idling()) continue;  // dropped; its slot is free for a new one
-    ++in_use_;
-    co_return Acquired{Lease(shared_from_this(), std::move(connection)), {}};
+  const auto own = [this](std::unique_ptr<Connection> connection) {
+    ++leased_;
+    return Acquired{Lease(shared_from_this(), std::move(connection)), {}};
+  };
+  if (auto idle = idle_shared(); idle != shared_.end()) {
+    auto connection = std::move(idle->connection);
+    shared_.erase(idle);
+    co_return own(std::move(connection));
   }
   const bool can_open = open_count() < options_.max_connections;
-  if (can_open && !in_backoff()) co_return co_await open_new_connection();
+  if (!(can_open && !in_backoff())) {
+    if (auto refusal = refuse_to_wait(can_open)) co_return Acquired{{}, std::move(*refusal)};
+    Waiter waiter(*this, true);
+    co_await wait_in_queue(waiter);
+    if (waiter.handed_over) co_return Acquired{Lease(shared_from_this(), std::move(waiter.handed_over)), {}};
+    if (waiter.failure) co_return Acquired{{}, std::move(waiter.failure)};
+    if (!waiter.may_open) {
+      co_return Acquired{{}, DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
+    }
+  }
+  auto opened = co_await connect();
+  if (opened.error) co_return Acquired{{}, std::move(opened.error)};
+  co_return own(std::move(opened.connection));
+}
+
+std::optional<DbError> Pool::refuse_to_wait(bool can_open) const {
   if (can_open && open_count() == 0) {
     // Nothing is open and the last attempt failed moments ago: fail fast rather than queue.
-    co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the database is unavailable")};
+    return DbError::make(ErrorKind::unavailable, "the database is unavailable");
   }
   if (waiters_.size() >= options_.max_waiters) {
-    co_return Acquired{{}, DbError::make(ErrorKind::pool_exhausted, "too many requests are waiting for a database connection")};
+    return DbError::make(ErrorKind::pool_exhausted, "too many requests are waiting for a database connection");
   }
+  return std::nullopt;
+}
 
+asio::awaitable<void> Pool::wait_in_queue(Waiter& waiter) {
   const auto keep_pool_alive = shared_from_this();
-  Waiter waiter(*this);
   waiter.wake.expires_after(options_.acquire_timeout);
   co_await waiter.wake.async_wait(asio::as_tuple(asio::use_awaitable));
   waiter.leave_queue();  // a timed-out waiter must not be handed a connection later
-
-  if (waiter.handed_over) co_return Acquired{Lease(shared_from_this(), std::move(waiter.handed_over)), {}};
-  if (waiter.may_open) co_return co_await open_new_connection();
-  if (waiter.failure) co_return Acquired{{}, std::move(waiter.failure)};
-  co_return Acquired{{}, DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
 }
 
-asio::awaitable<Pool::Acquired> Pool::open_new_connection() {
+std::list<Pool::Shared>::iterator Pool::idle_shared() {
+  for (auto it = shared_.begin(); it != shared_.end();) {
+    if (it->in_flight != 0) {
+      ++it;
+    } else if (it->connection->survived_idling()) {
+      return it;
+    } else {
+      it = shared_.erase(it);  // dropped; its slot is free for a new one
+    }
+  }
+  return shared_.end();
+}
+
+Pool::Shared* Pool::least_loaded() noexcept {
+  Shared* least = nullptr;
+  for (auto& shared : shared_) {
+    if (shared.in_flight >= options_.pipeline_depth || shared.connection->broken()) continue;
+    if (least == nullptr || shared.in_flight < least->in_flight) least = &shared;
+  }
+  return least;
+}
+
+asio::awaitable<Pool::Opened> Pool::connect() {
   ++connecting_;
   auto connection = factory_();
   auto error = co_await connection->open();
@@ -115,38 +195,78 @@ asio::awaitable<Pool::Acquired> Pool::open_new_connection() {
     // Requests that queued behind this attempt would sit out their acquire timeout. With nothing
     // open they fail fast, as a request arriving now does.
     if (open_count() == 0) fail_waiters(DbError::make(ErrorKind::unavailable, "the database is unavailable"));
-    co_return Acquired{{}, std::move(error)};
+    co_return Opened{nullptr, std::move(error)};
   }
   backoff_ = std::chrono::milliseconds{0};
-  if (closed_) co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the pool is closed")};
-  ++in_use_;
-  co_return Acquired{Lease(shared_from_this(), std::move(connection)), {}};
+  if (closed_) co_return Opened{nullptr, DbError::make(ErrorKind::unavailable, "the pool is closed")};
+  co_return Opened{std::move(connection), {}};
+}
+
+asio::awaitable<Pool::Taken> Pool::open_shared() {
+  auto opened = co_await connect();
+  if (opened.error) co_return Taken{nullptr, std::move(opened.error)};
+  auto& shared = shared_.emplace_back(Shared{std::move(opened.connection), 1});
+  // With pipelining, the new connection has room for the waiters too.
+  serve_waiters(std::prev(shared_.end()));
+  co_return Taken{&shared, {}};
+}
+
+void Pool::return_shared(Shared& shared) noexcept {
+  --shared.in_flight;
+  const auto it = std::find_if(shared_.begin(), shared_.end(), [&](const Shared& s) { return &s == &shared; });
+  if (closed_ || shared.connection->broken()) {
+    if (shared.in_flight != 0) return;  // the others in flight on it are failing too
+    shared_.erase(it);
+    if (!closed_) slot_freed();
+    return;
+  }
+  serve_waiters(it);
 }
 
 void Pool::give_back(std::unique_ptr<Connection> connection) noexcept {
-  --in_use_;
-  const bool reusable = !closed_ && !connection->broken();
-  if (!reusable) connection.reset();
-  if (waiters_.empty()) {
-    if (reusable) idle_.push_back(std::move(connection));
+  --leased_;
+  if (closed_ || connection->broken()) {
+    connection.reset();
+    if (!closed_) slot_freed();
     return;
   }
+  shared_.push_back(Shared{std::move(connection), 0});
+  serve_waiters(std::prev(shared_.end()));
+}
+
+void Pool::serve_waiters(std::list<Shared>::iterator shared) noexcept {
+  for (auto next = waiters_.begin(); next != waiters_.end() && shared->in_flight < options_.pipeline_depth;) {
+    Waiter* waiter = *next;
+    if (waiter->exclusive) {
+      if (shared->in_flight != 0) {
+        ++next;
+        continue;
+      }
+      waiter->handed_over = std::move(shared->connection);
+      shared_.erase(shared);
+      ++leased_;
+      waiters_.erase(next);
+      waiter->wake.cancel();
+      return;
+    }
+    ++shared->in_flight;
+    waiter->shared = &*shared;
+    next = waiters_.erase(next);
+    waiter->wake.cancel();
+  }
+}
+
+void Pool::slot_freed() noexcept {
+  if (waiters_.empty()) return;
   Waiter* next = waiters_.front();
   waiters_.pop_front();
-  if (reusable) {
-    next->handed_over = std::move(connection);
-    ++in_use_;
-  } else if (closed_) {
-    next->failure = DbError::make(ErrorKind::unavailable, "the pool is closed");
-  } else {
-    next->may_open = true;  // the dropped connection's slot is free for a replacement
-  }
+  next->may_open = true;  // the dropped connection's slot is free for a replacement
   next->wake.cancel();
 }
 
 void Pool::close() {
   closed_ = true;
-  idle_.clear();
+  std::erase_if(shared_, [](const Shared& shared) { return shared.in_flight == 0; });
   fail_waiters(DbError::make(ErrorKind::unavailable, "the pool is closed"));
 }
 

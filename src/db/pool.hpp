@@ -3,6 +3,11 @@
 // there is no lock anywhere on the query path). Handlers wait for a free connection in a bounded
 // queue with a deadline; a broken connection is dropped, and reconnecting backs off while the
 // database is unreachable so that requests fail fast instead of piling up.
+//
+// execute() needs a connection only for one statement. With pipeline_depth > 1 (pipelining
+// connections) up to that many such statements share a connection at once: a statement goes to
+// an idle connection, else to a new one while under max_connections, else to the connection with
+// the fewest in flight. acquire() always gets a connection of its own (transactions).
 #include "db/connection.hpp"
 #include "metrics/histogram.hpp"
 
@@ -11,6 +16,8 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <list>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -18,6 +25,8 @@ namespace coffeehouse::db {
 
 struct PoolOptions {
   std::size_t max_connections = 4;
+  // Statements of execute() in flight per connection at most; 1 unless the connections pipeline.
+  std::size_t pipeline_depth = 1;
   std::size_t max_waiters = 1024;
   std::chrono::milliseconds acquire_timeout{2000};
   std::chrono::milliseconds initial_backoff{50};
@@ -26,7 +35,7 @@ struct PoolOptions {
 
 struct PoolStats {
   std::size_t idle = 0;
-  std::size_t in_use = 0;
+  std::size_t in_use = 0;  // leased, or running statements of execute()
   std::size_t connecting = 0;
   std::size_t waiters = 0;
 };
@@ -79,20 +88,52 @@ class Pool : public std::enable_shared_from_this<Pool> {
  private:
   friend class Lease;
   struct Waiter;
+  // An open connection that is not leased, and how many statements of execute() it runs.
+  struct Shared {
+    std::unique_ptr<Connection> connection;
+    std::size_t in_flight = 0;
+  };
+  struct Taken {
+    Shared* shared = nullptr;
+    DbError error;
+  };
 
-  boost::asio::awaitable<Acquired> open_new_connection();
+  // A place for one statement on a shared connection (in_flight counted), or why there is none.
+  boost::asio::awaitable<Taken> take_shared();
+  void return_shared(Shared& shared) noexcept;
+  struct Opened {
+    std::unique_ptr<Connection> connection;
+    DbError error;
+  };
+  // Opens a new connection, backing off after failures.
+  boost::asio::awaitable<Opened> connect();
+  // Opens a connection into shared_ for the caller's statement.
+  boost::asio::awaitable<Taken> open_shared();
+  // An idle shared connection that survived idling (stale ones are dropped on the way), or end().
+  std::list<Shared>::iterator idle_shared();
+  // The shared connection with the fewest statements in flight below pipeline_depth, or null.
+  Shared* least_loaded() noexcept;
+  // Why a caller that found no connection must not queue for one, if it must not.
+  std::optional<DbError> refuse_to_wait(bool can_open) const;
+  // Queues the caller until it is handed something, fails, or the acquire timeout passes.
+  boost::asio::awaitable<void> wait_in_queue(Waiter& waiter);
   void give_back(std::unique_ptr<Connection> connection) noexcept;
+  // A connection was dropped: its slot goes to the first waiter, which opens a new one.
+  void slot_freed() noexcept;
+  // Hands `shared` to waiters while it has room for them.
+  void serve_waiters(std::list<Shared>::iterator shared) noexcept;
   // Wakes every waiter with `error`.
   void fail_waiters(const DbError& error);
   bool in_backoff() const noexcept;
-  std::size_t open_count() const noexcept { return idle_.size() + in_use_ + connecting_; }
+  std::size_t open_count() const noexcept { return shared_.size() + leased_ + connecting_; }
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;
   ConnectionFactory factory_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  // A list: waiters and running statements hold pointers to its elements.
+  std::list<Shared> shared_;
   std::deque<Waiter*> waiters_;
-  std::size_t in_use_ = 0;
+  std::size_t leased_ = 0;
   std::size_t connecting_ = 0;
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_connect_attempt_{};

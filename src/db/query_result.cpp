@@ -51,8 +51,13 @@ QueryOutcome classify_result(PgResultPtr result, PGconn* conn) {
       if (code == sqlstate::query_canceled) {
         return {{}, DbError::make(ErrorKind::timeout, std::move(message), std::move(code))};
       }
-      // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query).
-      const auto kind = code.empty() ? ErrorKind::unavailable : ErrorKind::query;
+      // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query). A backend that
+      // is shutting down (57P01–57P03: terminated, crash, not accepting connections) or a
+      // connection exception (class 08) ends the connection, whichever the error arrived with.
+      const bool connection_gone = code.empty() || code.starts_with("08") ||
+                                   code == sqlstate::admin_shutdown || code == sqlstate::crash_shutdown ||
+                                   code == sqlstate::cannot_connect_now;
+      const auto kind = connection_gone ? ErrorKind::unavailable : ErrorKind::query;
       return {{}, DbError::make(kind, std::move(message), std::move(code))};
     }
   }

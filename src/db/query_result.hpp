@@ -31,6 +31,9 @@ struct DbError {
 namespace sqlstate {
 inline constexpr std::string_view foreign_key_violation = "23503";
 inline constexpr std::string_view query_canceled = "57014";
+inline constexpr std::string_view admin_shutdown = "57P01";
+inline constexpr std::string_view crash_shutdown = "57P02";
+inline constexpr std::string_view cannot_connect_now = "57P03";
 }  // namespace sqlstate
 
 // A successful result: a thin read-only view over PGresult in text format.
