@@ -1,6 +1,7 @@
-// coffee_note (schema/versions/5e7f9a1b3c5d), the side table GET /coffee/notes reads: it must
-// equal what unnesting every coffee's notes gives, after every kind of write, and the revision
-// must go away cleanly.
+// The revisions that keep the read routes' cost flat as the data grows. coffee_note
+// (5e7f9a1b3c5d), the side table GET /coffee/notes reads, must equal what unnesting every coffee's
+// notes gives, after every kind of write; coffee.title_tsv (6a8b0c2d4e6f) is what search ranks.
+// Both must go away cleanly.
 #include "support/migrations_cli.hpp"
 #include "support/migrations_workspace.hpp"
 #include "support/scratch_database.hpp"
@@ -91,7 +92,7 @@ TEST(CoffeeNote, DowngradeRemovesTheTableItsTriggersAndFunctions) {
   ScratchDatabase database;
   upgrade(database, "heads");
   database.execute("INSERT INTO coffee (title, notes) VALUES ('a', '{plum}')");
-  const auto down = migrate(database, project_versions_dir(), {"downgrade", "-1"});
+  const auto down = migrate(database, project_versions_dir(), {"downgrade", std::string(project::merge)});
   ASSERT_EQ(down.exit_code, 0) << down.err;
   EXPECT_EQ(database.version_rows(), Lines{std::string(project::merge)});
   EXPECT_FALSE(database.has_table("coffee_note"));
@@ -102,6 +103,23 @@ TEST(CoffeeNote, DowngradeRemovesTheTableItsTriggersAndFunctions) {
   database.execute("INSERT INTO coffee (title, notes) VALUES ('b', '{fig}')");
   upgrade(database, "heads");
   EXPECT_EQ(kept_counts(database), (Lines{"fig:1", "plum:1"}));
+}
+
+// The revision after coffee_note: search reads a stored vector instead of an expression index.
+TEST(CoffeeTitleTsv, DowngradeRestoresTheExpressionIndex) {
+  ScratchDatabase database;
+  upgrade(database, "heads");
+  const auto search_indexes = [&database] {
+    return database.column("SELECT indexname FROM pg_indexes WHERE tablename = 'coffee' AND indexname LIKE '%title%'");
+  };
+  EXPECT_EQ(search_indexes(), Lines{"coffee_title_tsv_idx"});
+  database.execute("INSERT INTO coffee (title) VALUES ('Velvet Thunders')");
+  EXPECT_EQ(database.column("SELECT title_tsv::text FROM coffee"), Lines{"'thunder':2 'velvet':1"});
+  const auto down = migrate(database, project_versions_dir(), {"downgrade", std::string(project::coffee_note)});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(search_indexes(), Lines{"coffee_title_fts_idx"});
+  EXPECT_EQ(database.column("SELECT count(*) FROM information_schema.columns WHERE column_name = 'title_tsv'"),
+            Lines{"0"});
 }
 
 }  // namespace
