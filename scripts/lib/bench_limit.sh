@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # scripts/bench --limit and --soak: the service against PostgreSQL's own limit. Sourced by
 # scripts/bench once the cluster, the dataset and the async service are up; uses its globals
-# (BINARY, work_dir, service_pid, service_port, pg_port, BENCH_ROLE, password, database, users,
+# (BINARY, PGBENCH, work_dir, service_pid, service_port, pg_port, BENCH_ROLE, password, database, users,
 # duration, warmup, repeat, connections, dataset_lua, name, RESULTS_DIR, ...) and its helpers
 # (superuser_psql, wrk_command_for, run_wrk, check_services_alive, ms).
 #
@@ -141,7 +141,7 @@ run_pgbench() {
   # The defines are stored one word per line (bash has no arrays of arrays; no value has a newline).
   local defines=()
   [[ -z "${pgbench_defines_by_route[$route]}" ]] || mapfile -t defines <<<"${pgbench_defines_by_route[$route]}"
-  pgbench_command=(pgbench -n -M prepared -j "$((clients < 2 ? clients : 2))" -c "$clients" -T "$duration"
+  pgbench_command=("$PGBENCH" -n -M prepared -j "$((clients < 2 ? clients : 2))" -c "$clients" -T "$duration"
     -h 127.0.0.1 -p "$pg_port" -U "$BENCH_ROLE" -f "$work_dir/pgbench-$route.sql"
     -l --sampling-rate 0.1 --log-prefix "$log_dir/log" "${defines[@]}" "$database")
   PGPASSWORD="$password" timeout --kill-after=5 $((duration + 60)) "${pgbench_command[@]}" >"$raw" 2>&1 ||
@@ -364,7 +364,7 @@ limit_report() {
       "$(hostname -s)" "${cpu_model:-unknown CPU}" "$(nproc)" "$os_name" "$(uname -r)" "${load_before:-?}" "${load_after:-?}"
     printf '  wrk, pgbench, the service and PostgreSQL compete for the same CPUs; compare within this report.\n'
     printf -- '- `%s version`: %s; commit %s\n' "$BINARY" "$("$BINARY" version 2>/dev/null | head -n 1)" "$git_commit"
-    printf -- '- PostgreSQL %s (pg-conf/postgresql.conf); %s; %s\n' "$pg_version" "$(pgbench --version)" "$(wrk -v 2>&1 | head -n 1 | sed 's/ Copyright.*//')"
+    printf -- '- PostgreSQL %s (pg-conf/postgresql.conf); %s; %s\n' "$pg_version" "$("$PGBENCH" --version)" "$(wrk -v 2>&1 | head -n 1 | sed 's/ Copyright.*//')"
     printf '\n## Commands\n\n```sh\n'
     serve_args_for async "${service_port[async]}"
     printf 'DATABASE_URL=postgresql://%s:***@127.0.0.1:%s/%s %s %s\n' "$BENCH_ROLE" "$pg_port" "$database" "$BINARY" "${serve_args[*]}"
