@@ -88,6 +88,31 @@ TEST_P(CoffeeApi, NotesAreDistinctAndSorted) {
   EXPECT_EQ(std::count(notes.begin(), notes.end(), high), 1);
 }
 
+TEST_P(CoffeeApi, NotesFollowInsertsUpdatesAndDeletes) {
+  const auto kept = "kept" + unique_word();
+  const auto replaced = "replaced" + unique_word();
+  const auto added = "added" + unique_word();
+  const auto first = insert_coffee("Notes First " + unique_word(), "{" + kept + "," + replaced + "}");
+  const auto second = insert_coffee("Notes Second " + unique_word(), "{" + kept + "}");
+  auto http = client();
+  const auto listed = [&http](const std::string& note) {
+    const auto notes = http.get("/coffee/notes").json().as_array();
+    return std::count(notes.begin(), notes.end(), json::value(note));
+  };
+  EXPECT_EQ(listed(kept), 1);
+  EXPECT_EQ(listed(replaced), 1);
+
+  query_scalar("UPDATE coffee SET notes = $1 WHERE id = $2", {"{" + added + "}", std::to_string(first)});
+  EXPECT_EQ(listed(replaced), 0) << "a note removed from its last coffee is gone";
+  EXPECT_EQ(listed(added), 1);
+  EXPECT_EQ(listed(kept), 1) << "still on the second coffee";
+
+  query_scalar("DELETE FROM coffee WHERE id = $1", {std::to_string(second)});
+  EXPECT_EQ(listed(kept), 0);
+  query_scalar("DELETE FROM coffee WHERE id = $1", {std::to_string(first)});
+  EXPECT_EQ(listed(added), 0);
+}
+
 COFFEEHOUSE_BOTH_MODES(CoffeeApi);
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST_P(HealthApi, ReadyzIs503WhenTheSchemaIsBehindTheRevisions) {
   const auto dir = std::filesystem::temp_directory_path() / ("coffeehouse-versions-" + unique_word());
   std::filesystem::create_directories(dir);
   std::filesystem::copy(versions_dir(), dir);
-  std::ofstream(dir / "ffffffffffff_pending.sql") << "-- revision: ffffffffffff\n-- down_revision: 4d5e6f7a8b9c\n"
+  std::ofstream(dir / "ffffffffffff_pending.sql") << "-- revision: ffffffffffff\n-- down_revision: 5e7f9a1b3c5d\n"
                                                      "-- message: pending\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n";
   auto config = test_config(GetParam());
   config.versions_dir = dir.string();

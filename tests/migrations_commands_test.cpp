@@ -14,7 +14,7 @@ namespace project = coffeehouse::testing::project;
 using coffeehouse::testing::generated_path;
 using coffeehouse::testing::lines_of;
 using coffeehouse::testing::migrate;
-using coffeehouse::testing::project_versions_dir;
+using coffeehouse::testing::diamond_versions_dir;
 using coffeehouse::testing::read_text;
 using coffeehouse::testing::run_coffeehouse;
 using coffeehouse::testing::ScratchDatabase;
@@ -25,7 +25,7 @@ using Lines = std::vector<std::string>;
 std::string id(std::string_view revision) { return std::string(revision); }
 
 TEST(MigrationsCommands, HistoryListsNewestFirstWithAlembicMarkers) {
-  const auto result = migrate(project_versions_dir(), {"history"});
+  const auto result = migrate(diamond_versions_dir(), {"history"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(
       lines_of(result.out),
@@ -44,7 +44,7 @@ TEST(MigrationsCommands, HeadsListsEveryHeadWithItsMessage) {
 }
 
 TEST(MigrationsCommands, BranchesShowsEachBranchPointAndWhereItLeads) {
-  const auto result = migrate(project_versions_dir(), {"branches"});
+  const auto result = migrate(diamond_versions_dir(), {"branches"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(lines_of(result.out), (Lines{"1a2b3c4d5e6f (branchpoint), init: the seed's coffee and users tables",
                                          "             -> 2b3c4d5e6f7a, add users.surname",
@@ -53,7 +53,7 @@ TEST(MigrationsCommands, BranchesShowsEachBranchPointAndWhereItLeads) {
 
 TEST(MigrationsCommands, UpgradeReportsEachStepAsAlembicDoes) {
   ScratchDatabase database;
-  const auto result = migrate(database, project_versions_dir(), {"upgrade", "heads"});
+  const auto result = migrate(database, diamond_versions_dir(), {"upgrade", "heads"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(lines_of(result.out),
             (Lines{"Running upgrade  -> 1a2b3c4d5e6f, init: the seed's coffee and users tables",
@@ -71,17 +71,17 @@ TEST(MigrationsCommands, UpgradeReportsEachStepAsAlembicDoes) {
 
 TEST(MigrationsCommands, UpgradeAgainHasNothingToDo) {
   ScratchDatabase database;
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
-  const auto again = migrate(database, project_versions_dir(), {"upgrade", "heads"});
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
+  const auto again = migrate(database, diamond_versions_dir(), {"upgrade", "heads"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, "");
 }
 
 TEST(MigrationsCommands, RelativeUpgradeAndDowngradeMoveBySteps) {
   ScratchDatabase database;
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"upgrade", "+2"}).exit_code, 0);
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"upgrade", "+2"}).exit_code, 0);
   EXPECT_EQ(database.version_rows(), Lines{id(project::surname)});
-  const auto down = migrate(database, project_versions_dir(), {"downgrade", "-1"});
+  const auto down = migrate(database, diamond_versions_dir(), {"downgrade", "-1"});
   ASSERT_EQ(down.exit_code, 0) << down.err;
   EXPECT_EQ(down.out, "Running downgrade 2b3c4d5e6f7a -> 1a2b3c4d5e6f, add users.surname\n");
   EXPECT_EQ(database.version_rows(), Lines{id(project::init)});
@@ -89,7 +89,7 @@ TEST(MigrationsCommands, RelativeUpgradeAndDowngradeMoveBySteps) {
 
 TEST(MigrationsCommands, UpgradeToAPrefixRunsWhatItDependsOn) {
   ScratchDatabase database;
-  const auto result = migrate(database, project_versions_dir(), {"upgrade", "3c4d"});
+  const auto result = migrate(database, diamond_versions_dir(), {"upgrade", "3c4d"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(database.version_rows(), Lines{id(project::patronomic)});
   EXPECT_EQ(database.users_columns(), (Lines{"id", "name", "has_sale", "address", "coffee_id", "patronomic"}));
@@ -97,39 +97,39 @@ TEST(MigrationsCommands, UpgradeToAPrefixRunsWhatItDependsOn) {
 
 TEST(MigrationsCommands, CurrentPrintsNothingOnAFreshDatabaseAndTheRowsAfterwards) {
   ScratchDatabase database;
-  const auto fresh = migrate(database, project_versions_dir(), {"current"});
+  const auto fresh = migrate(database, diamond_versions_dir(), {"current"});
   ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
   EXPECT_EQ(fresh.out, "");
   EXPECT_FALSE(database.has_table("alembic_version")) << "current must not create the version table";
 
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
-  const auto upgraded = migrate(database, project_versions_dir(), {"current"});
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
+  const auto upgraded = migrate(database, diamond_versions_dir(), {"current"});
   ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
   EXPECT_EQ(upgraded.out, "4d5e6f7a8b9c (head) (mergepoint), merge the surname and patronomic branches\n");
 }
 
 TEST(MigrationsCommands, CheckExitsZeroOnlyAtTheHeads) {
   ScratchDatabase database;
-  const auto fresh = migrate(database, project_versions_dir(), {"check"});
+  const auto fresh = migrate(database, diamond_versions_dir(), {"check"});
   EXPECT_EQ(fresh.exit_code, 1);
   EXPECT_EQ(fresh.err,
             "coffeehouse: error: database is not at the heads: alembic_version holds <base>, the heads are "
             "4d5e6f7a8b9c; run 'coffeehouse migrate upgrade heads'\n");
 
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
-  const auto at_heads = migrate(database, project_versions_dir(), {"check"});
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
+  const auto at_heads = migrate(database, diamond_versions_dir(), {"check"});
   EXPECT_EQ(at_heads.exit_code, 0) << at_heads.err;
   EXPECT_EQ(at_heads.out, "Database is at the heads: 4d5e6f7a8b9c\n");
 
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"downgrade", "-1"}).exit_code, 0);
-  const auto behind = migrate(database, project_versions_dir(), {"check"});
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"downgrade", "-1"}).exit_code, 0);
+  const auto behind = migrate(database, diamond_versions_dir(), {"check"});
   EXPECT_EQ(behind.exit_code, 1);
   EXPECT_NE(behind.err.find("alembic_version holds 2b3c4d5e6f7a, 3c4d5e6f7a8b"), std::string::npos) << behind.err;
 }
 
 TEST(MigrationsCommands, UpgradeSqlPrintsTheScriptAndChangesNothing) {
   ScratchDatabase database;
-  const auto result = migrate(database, project_versions_dir(), {"upgrade", "heads", "--sql"});
+  const auto result = migrate(database, diamond_versions_dir(), {"upgrade", "heads", "--sql"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto& sql = result.out;
   EXPECT_TRUE(
@@ -153,8 +153,8 @@ TEST(MigrationsCommands, UpgradeSqlPrintsTheScriptAndChangesNothing) {
 
 TEST(MigrationsCommands, DowngradeSqlPrintsTheScriptAndChangesNothing) {
   ScratchDatabase database;
-  ASSERT_EQ(migrate(database, project_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
-  const auto result = migrate(database, project_versions_dir(), {"downgrade", "base", "--sql"});
+  ASSERT_EQ(migrate(database, diamond_versions_dir(), {"upgrade", "heads"}).exit_code, 0);
+  const auto result = migrate(database, diamond_versions_dir(), {"downgrade", "base", "--sql"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_FALSE(result.out.starts_with("CREATE TABLE")) << "the table exists already";
   for (const std::string expected :
@@ -240,11 +240,11 @@ TEST(MigrationsCommands, MergeOfNamedRevisionsKeepsTheGivenOrder) {
 }
 
 TEST(MigrationsCommands, MergeRefusesWhenThereIsNothingToJoin) {
-  const auto one_head = migrate(project_versions_dir(), {"merge", "-m", "join", "heads"});
+  const auto one_head = migrate(diamond_versions_dir(), {"merge", "-m", "join", "heads"});
   EXPECT_EQ(one_head.exit_code, 1);
   EXPECT_EQ(one_head.err, "coffeehouse: error: there is only one head (4d5e6f7a8b9c); nothing to merge\n");
 
-  const auto ancestor = migrate(project_versions_dir(), {"merge", "-m", "join", "1a2b", "2b3c"});
+  const auto ancestor = migrate(diamond_versions_dir(), {"merge", "-m", "join", "1a2b", "2b3c"});
   EXPECT_EQ(ancestor.exit_code, 1);
   EXPECT_EQ(ancestor.err,
             "coffeehouse: error: 1a2b3c4d5e6f is an ancestor of 2b3c4d5e6f7a; a merge joins revisions on different "
@@ -266,7 +266,7 @@ TEST(MigrationsCommands, EverySubcommandHasHelp) {
 TEST(MigrationsCommands, DatabaseUrlComesFromTheEnvironmentWhenNotGiven) {
   ScratchDatabase database;
   const auto result =
-      run_coffeehouse({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string()},
+      run_coffeehouse({"migrate", "upgrade", "heads", "--versions-dir", diamond_versions_dir().string()},
                       {"DATABASE_URL=" + database.url()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(database.version_rows(), Lines{id(project::merge)});
@@ -295,7 +295,7 @@ TEST(MigrationsCommands, VersionsDirComesFromTheEnvironmentLikeServesAndTheFlagW
 }
 
 TEST(MigrationsCommands, MissingDatabaseUrlIsAUsageError) {
-  const auto result = run_coffeehouse({"migrate", "current", "--versions-dir", project_versions_dir().string()});
+  const auto result = run_coffeehouse({"migrate", "current", "--versions-dir", diamond_versions_dir().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--database-url"), std::string::npos) << result.err;
 }
@@ -307,7 +307,7 @@ TEST(MigrationsCommands, MissingTargetIsAUsageError) {
 }
 
 TEST(MigrationsCommands, UnreachableDatabaseIsOneLineAndExitOne) {
-  const auto result = migrate(project_versions_dir(), {"current", "--database-url", unreachable_database_url});
+  const auto result = migrate(diamond_versions_dir(), {"current", "--database-url", unreachable_database_url});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(result.err.starts_with("coffeehouse: error: cannot connect to ")) << result.err;
   EXPECT_EQ(lines_of(result.err).size(), 1U) << result.err;

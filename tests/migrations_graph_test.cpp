@@ -23,8 +23,9 @@ std::string graph_error(const std::vector<std::pair<std::string, std::vector<std
   return graph ? std::string() : graph.error().message;
 }
 
-TEST(MigrationsGraph, ProjectHistoryHasTheMergeAsItsOnlyHead) {
-  EXPECT_EQ(migrations::head_revisions(coffeehouse::testing::project_versions_dir()), Ids{std::string(project::merge)});
+TEST(MigrationsGraph, ProjectHistoryHasOneHead) {
+  EXPECT_EQ(migrations::head_revisions(coffeehouse::testing::project_versions_dir()),
+            Ids{std::string(project::title_tsv)});
 }
 
 TEST(MigrationsGraph, HeadRevisionsAreSortedWhenThereAreSeveral) {

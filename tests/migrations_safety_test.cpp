@@ -18,6 +18,7 @@ using coffeehouse::testing::CliProcess;
 using coffeehouse::testing::CliResult;
 using coffeehouse::testing::lines_of;
 using coffeehouse::testing::migrate;
+using coffeehouse::testing::diamond_versions_dir;
 using coffeehouse::testing::project_versions_dir;
 using coffeehouse::testing::ScratchDatabase;
 using coffeehouse::testing::unreachable_database_url;
@@ -73,10 +74,10 @@ TEST(MigrationsSafety, ConcurrentUpgradesAreSerializedAndTheSecondFindsTheWorkDo
   coffeehouse::db::PgResultPtr locked(PQexec(holder.get(), ("SELECT pg_advisory_lock(" + lock_key + ")").c_str()));
   ASSERT_EQ(PQresultStatus(locked.get()), PGRES_TUPLES_OK) << PQerrorMessage(holder.get());
 
-  CliProcess first({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(), "--database-url",
+  CliProcess first({"migrate", "upgrade", "heads", "--versions-dir", diamond_versions_dir().string(), "--database-url",
                     database.url()},
                    {});
-  CliProcess second({"migrate", "upgrade", "heads", "--versions-dir", project_versions_dir().string(), "--database-url",
+  CliProcess second({"migrate", "upgrade", "heads", "--versions-dir", diamond_versions_dir().string(), "--database-url",
                      database.url()},
                     {});
   const auto waiting = [&database] {
@@ -115,9 +116,9 @@ void expect_refused_before_connecting(const std::filesystem::path& versions_dir,
 }
 
 TEST(MigrationsSafety, UnknownTargetIsRefusedBeforeTheDatabaseIsTouched) {
-  expect_refused_before_connecting(project_versions_dir(), {"upgrade", "ffff"},
+  expect_refused_before_connecting(diamond_versions_dir(), {"upgrade", "ffff"},
                                    "Can't locate revision identified by 'ffff'");
-  expect_refused_before_connecting(project_versions_dir(), {"downgrade", "ffff"},
+  expect_refused_before_connecting(diamond_versions_dir(), {"downgrade", "ffff"},
                                    "Can't locate revision identified by 'ffff'");
 }
 
@@ -181,7 +182,7 @@ TEST(MigrationsSafety, UnknownRevisionInTheDatabaseIsReportedAndNothingChanges) 
   database.execute(
       "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
       "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('0ddba11')");
-  const auto result = migrate(database, project_versions_dir(), {"upgrade", "heads"});
+  const auto result = migrate(database, diamond_versions_dir(), {"upgrade", "heads"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err,
             "coffeehouse: error: alembic_version holds '0ddba11', which is not a revision in the versions directory\n");

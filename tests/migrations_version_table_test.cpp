@@ -12,6 +12,7 @@ namespace {
 namespace project = coffeehouse::testing::project;
 using coffeehouse::testing::lines_of;
 using coffeehouse::testing::migrate;
+using coffeehouse::testing::diamond_versions_dir;
 using coffeehouse::testing::project_versions_dir;
 using coffeehouse::testing::ScratchDatabase;
 using coffeehouse::testing::VersionsWorkspace;
@@ -29,7 +30,7 @@ void run(const ScratchDatabase& database, const std::filesystem::path& versions_
 
 TEST(MigrationsVersionTable, IsCreatedAsAlembicCreatesIt) {
   ScratchDatabase database;
-  run(database, project_versions_dir(), {"upgrade", init});
+  run(database, diamond_versions_dir(), {"upgrade", init});
   EXPECT_EQ(database.column("SELECT column_name || ' ' || data_type || '(' || character_maximum_length || ') ' || "
                             "is_nullable FROM information_schema.columns WHERE table_name = 'alembic_version'"),
             Lines{"version_num character varying(32) NO"});
@@ -76,22 +77,22 @@ TEST(MigrationsVersionTable, CrossingTheMergeLeavesTheMergeAsTheOnlyRow) {
 
 TEST(MigrationsVersionTable, DowngradesAcrossTheMergeSplitThenCloseTheBranches) {
   ScratchDatabase database;
-  run(database, project_versions_dir(), {"upgrade", "heads"});
+  run(database, diamond_versions_dir(), {"upgrade", "heads"});
   EXPECT_EQ(database.version_rows(), Lines{merge});
 
-  run(database, project_versions_dir(), {"downgrade", "-1"});
+  run(database, diamond_versions_dir(), {"downgrade", "-1"});
   EXPECT_EQ(database.version_rows(), (Lines{surname, patronomic})) << "across the merge one row becomes two";
   EXPECT_EQ(database.users_columns(),
             (Lines{"id", "name", "has_sale", "address", "coffee_id", "surname", "patronomic"}));
 
-  run(database, project_versions_dir(), {"downgrade", "-1"});
+  run(database, diamond_versions_dir(), {"downgrade", "-1"});
   EXPECT_EQ(database.version_rows(), Lines{surname}) << "closing the patronomic branch deletes its row";
   EXPECT_EQ(database.users_columns(), (Lines{"id", "name", "has_sale", "address", "coffee_id", "surname"}));
 
-  run(database, project_versions_dir(), {"downgrade", "-1"});
+  run(database, diamond_versions_dir(), {"downgrade", "-1"});
   EXPECT_EQ(database.version_rows(), Lines{init});
 
-  run(database, project_versions_dir(), {"downgrade", "-1"});
+  run(database, diamond_versions_dir(), {"downgrade", "-1"});
   EXPECT_TRUE(database.version_rows().empty());
   EXPECT_TRUE(database.has_table("alembic_version")) << "Alembic leaves the (empty) table in place";
   EXPECT_FALSE(database.has_table("users"));
@@ -99,18 +100,18 @@ TEST(MigrationsVersionTable, DowngradesAcrossTheMergeSplitThenCloseTheBranches) 
 
 TEST(MigrationsVersionTable, DowngradeToOneParentOfTheMergeKeepsBothBranches) {
   ScratchDatabase database;
-  run(database, project_versions_dir(), {"upgrade", "heads"});
-  run(database, project_versions_dir(), {"downgrade", surname});
+  run(database, diamond_versions_dir(), {"upgrade", "heads"});
+  run(database, diamond_versions_dir(), {"downgrade", surname});
   EXPECT_EQ(database.version_rows(), (Lines{surname, patronomic}));
-  run(database, project_versions_dir(), {"downgrade", init});
+  run(database, diamond_versions_dir(), {"downgrade", init});
   EXPECT_EQ(database.version_rows(), Lines{init});
   EXPECT_EQ(database.users_columns(), (Lines{"id", "name", "has_sale", "address", "coffee_id"}));
 }
 
 TEST(MigrationsVersionTable, UpgradeFromOneBranchAppliesTheOtherThenMerges) {
   ScratchDatabase database;
-  run(database, project_versions_dir(), {"upgrade", patronomic});
-  const auto result = migrate(database, project_versions_dir(), {"upgrade", "head"});
+  run(database, diamond_versions_dir(), {"upgrade", patronomic});
+  const auto result = migrate(database, diamond_versions_dir(), {"upgrade", "head"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(lines_of(result.out),
             (Lines{"Running upgrade 1a2b3c4d5e6f -> 2b3c4d5e6f7a, add users.surname",

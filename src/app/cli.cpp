@@ -16,6 +16,7 @@ int run_cli(int argc, char** argv) {
   add_migrate_command(root, exit_code);
   add_seed_command(root, exit_code);
   add_version_command(root, exit_code);
+  add_statements_command(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -10,6 +10,7 @@ void add_serve_command(CLI::App& root, int& exit_code);
 void add_migrate_command(CLI::App& root, int& exit_code);
 void add_seed_command(CLI::App& root, int& exit_code);
 void add_version_command(CLI::App& root, int& exit_code);
+void add_statements_command(CLI::App& root, int& exit_code);
 
 // Parses argv, runs the chosen subcommand and returns the process exit code.
 int run_cli(int argc, char** argv);

@@ -15,6 +15,12 @@ std::filesystem::path project_versions_dir() {
   return std::filesystem::path(COFFEEHOUSE_SOURCE_DIR) / "schema" / "versions";
 }
 
+std::filesystem::path diamond_versions_dir() {
+  static const VersionsWorkspace diamond(
+      {project::init_file, project::surname_file, project::patronomic_file, project::merge_file});
+  return diamond.path();
+}
+
 VersionsWorkspace::VersionsWorkspace(const std::vector<std::string_view>& project_files) {
   std::string name = (std::filesystem::temp_directory_path() / "coffeehouse-versions-XXXXXX").string();
   if (mkdtemp(name.data()) == nullptr) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));

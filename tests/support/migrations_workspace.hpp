@@ -8,7 +8,9 @@
 
 namespace coffeehouse::testing {
 
-// The project's history: init, then surname and patronomic each on init, then their merge.
+// The project's history: init, then surname and patronomic each on init, then their merge (the
+// diamond most migration tests are written against), then coffee_note on the merge, then
+// coffee.title_tsv.
 namespace project {
 inline constexpr std::string_view init = "1a2b3c4d5e6f";
 inline constexpr std::string_view surname = "2b3c4d5e6f7a";
@@ -18,9 +20,14 @@ inline constexpr std::string_view init_file = "1a2b3c4d5e6f_init.sql";
 inline constexpr std::string_view surname_file = "2b3c4d5e6f7a_add_users_surname.sql";
 inline constexpr std::string_view patronomic_file = "3c4d5e6f7a8b_add_users_patronomic.sql";
 inline constexpr std::string_view merge_file = "4d5e6f7a8b9c_merge_surname_and_patronomic.sql";
+inline constexpr std::string_view coffee_note = "5e7f9a1b3c5d";
+inline constexpr std::string_view title_tsv = "6a8b0c2d4e6f";
 }  // namespace project
 
 std::filesystem::path project_versions_dir();
+// The diamond alone (init, surname, patronomic, merge), copied once per test process: the tests of
+// the commands' listings stay as they are when the project's history grows past the merge.
+std::filesystem::path diamond_versions_dir();
 
 class VersionsWorkspace {
  public:

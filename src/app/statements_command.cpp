@@ -1,0 +1,34 @@
+#include "app/commands.hpp"
+#include "db/statements.hpp"
+
+#include <iostream>
+
+namespace coffeehouse::app {
+
+// Hidden: a tool for scripts/bench, which gives pgbench the very SQL text the service prepares
+// (copying it into the script would let the two drift apart).
+void add_statements_command(CLI::App& root, int& exit_code) {
+  auto* command = root.add_subcommand("statements", "List the prepared statements' names, or print one's SQL");
+  command->group("");
+  auto name = std::make_shared<std::string>();
+  command->add_option("--sql", *name, "Print the SQL text of the statement NAME")->option_text("NAME");
+  command->callback([&exit_code, name] {
+    for (const auto& statement : db::all_statements()) {
+      if (name->empty()) {
+        std::cout << statement.name << '\n';
+      } else if (statement.name == *name) {
+        std::cout << statement.sql << '\n';
+        exit_code = 0;
+        return;
+      }
+    }
+    if (name->empty()) {
+      exit_code = 0;
+      return;
+    }
+    std::cerr << "coffeehouse: error: --sql: no statement named '" << *name << "' (list them with 'coffeehouse statements')\n";
+    exit_code = 2;
+  });
+}
+
+}  // namespace coffeehouse::app
