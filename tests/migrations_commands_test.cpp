@@ -275,7 +275,7 @@ TEST(MigrationsCommands, DatabaseUrlComesFromTheEnvironmentWhenNotGiven) {
 TEST(MigrationsCommands, DatabaseUrlFlagWinsOverTheEnvironment) {
   ScratchDatabase database;
   const auto result = run_coffeehouse({"migrate", "upgrade", "heads", "--database-url", database.url(),
-                                       "--versions-dir", project_versions_dir().string()},
+                                       "--versions-dir", diamond_versions_dir().string()},
                                       {"DATABASE_URL=" + std::string(unreachable_database_url)});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(database.version_rows(), Lines{id(project::merge)});
@@ -288,7 +288,7 @@ TEST(MigrationsCommands, VersionsDirComesFromTheEnvironmentLikeServesAndTheFlagW
   ASSERT_EQ(from_environment.exit_code, 0) << from_environment.err;
   EXPECT_EQ(lines_of(from_environment.out).size(), 2U) << from_environment.out;  // that directory has two heads
 
-  const auto flag_wins = run_coffeehouse({"migrate", "heads", "--versions-dir", project_versions_dir().string()},
+  const auto flag_wins = run_coffeehouse({"migrate", "heads", "--versions-dir", diamond_versions_dir().string()},
                                          {"COFFEEHOUSE_VERSIONS_DIR=/nonexistent/versions"});
   ASSERT_EQ(flag_wins.exit_code, 0) << flag_wins.err;
   EXPECT_EQ(lines_of(flag_wins.out).size(), 1U) << flag_wins.out;

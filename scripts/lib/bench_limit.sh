@@ -325,8 +325,8 @@ limit_report() {
   {
     printf '# The service against the database'"'"'s limit: %s\n\n' "$name"
     printf 'Produced by `%s` on %s; the run took %s s.\n\n' "$invocation" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$((SECONDS - started_at))"
-    printf 'Dataset: **%s users, %s coffees** (bench/dataset.sql). Service: `--db-mode async --threads %s --pool-size %s`.\n' \
-      "$users" "$coffees" "$threads" "$pool_size"
+    printf 'Dataset: **%s users, %s coffees** (bench/dataset.sql). Service: `--db-mode async --threads %s --pool-size %s --db-pipeline %s`.\n' \
+      "$users" "$coffees" "$threads" "$pool_size" "$db_pipeline"
     if [[ -n "${limit_tsv:-}" ]]; then
       printf 'Per route and round: pgbench (`-M prepared -j 2`, the service'"'"'s own prepared statement, parameters\n'
       printf 'drawn as the wrk script draws them) at %s clients, then wrk at %s connections against the service\n' \
