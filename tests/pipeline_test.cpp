@@ -3,6 +3,7 @@
 #include "db/async_connection.hpp"
 #include "db/conninfo.hpp"
 #include "db/pool.hpp"
+#include "support/admin_sql.hpp"
 #include "support/api_test.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -107,18 +108,6 @@ TEST(Pipeline, AFailingQueryDoesNotDisturbTheQueriesAroundIt) {
   EXPECT_EQ(pool->stats().idle, 1u);  // still the same connection, still usable
 }
 
-// Terminates the backends of `application_name` from outside, as an operator or a restart would.
-void terminate_backends_of(const std::string& application_name) {
-  auto conn = db::connect_blocking(required_env("COFFEEHOUSE_TEST_ADMIN_URL"), 5s);
-  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-  const char* params[] = {application_name.c_str()};
-  db::PgResultPtr terminated(PQexecParams(
-      conn.get(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", 1,
-      nullptr, params, nullptr, nullptr, 0));
-  ASSERT_EQ(PQresultStatus(terminated.get()), PGRES_TUPLES_OK) << PQerrorMessage(conn.get());
-  EXPECT_EQ(std::string(PQgetvalue(terminated.get(), 0, 0)), "1");
-}
-
 TEST(Pipeline, AKilledConnectionFailsEveryQueryInFlightAsUnavailableAndThePoolRecovers) {
   const auto title = "Survivor " + unique_word();
   const auto id = insert_coffee(title);
@@ -136,7 +125,7 @@ TEST(Pipeline, AKilledConnectionFailsEveryQueryInFlightAsUnavailableAndThePoolRe
   std::array<db::QueryOutcome, 4> outcomes;
   for (auto& outcome : outcomes) start(io, *pool, db::Statement::bench_sleep, id_param(2000), outcome);
   asio::steady_timer kill(io, 300ms);
-  kill.async_wait([&](boost::system::error_code) { terminate_backends_of(application_name); });
+  kill.async_wait([&](boost::system::error_code) { EXPECT_EQ(terminate_backends_of(application_name), 1); });
   const auto started = std::chrono::steady_clock::now();
   io.run();
   io.restart();

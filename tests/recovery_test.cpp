@@ -1,33 +1,12 @@
 // The service heals itself when PostgreSQL drops its connections.
 #include "db/conninfo.hpp"
+#include "support/admin_sql.hpp"
 #include "support/api_test.hpp"
 
 #include <thread>
 
 namespace coffeehouse::testing {
 namespace {
-
-// Terminates every backend opened under `application_name` and waits until they are gone, as a
-// PostgreSQL restart or an operator's pg_terminate_backend would. Other tests running at the
-// same time use other names and keep their connections.
-void terminate_backends_of(const std::string& application_name) {
-  const auto admin = required_env("COFFEEHOUSE_TEST_ADMIN_URL");
-  auto conn = db::connect_blocking(admin, std::chrono::seconds(5));
-  ASSERT_EQ(PQstatus(conn.get()), CONNECTION_OK) << PQerrorMessage(conn.get());
-  const char* params[] = {application_name.c_str()};
-  db::PgResultPtr terminated(PQexecParams(
-      conn.get(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", 1,
-      nullptr, params, nullptr, nullptr, 0));
-  ASSERT_EQ(PQresultStatus(terminated.get()), PGRES_TUPLES_OK) << PQerrorMessage(conn.get());
-  EXPECT_GT(std::stoi(PQgetvalue(terminated.get(), 0, 0)), 0);
-  for (int i = 0; i < 100; ++i) {
-    db::PgResultPtr left(PQexecParams(conn.get(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
-                                      1, nullptr, params, nullptr, nullptr, 0));
-    if (std::string(PQgetvalue(left.get(), 0, 0)) == "0") return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "backends still alive after pg_terminate_backend";
-}
 
 class Recovery : public ::testing::TestWithParam<db::DbMode> {};
 
@@ -42,7 +21,7 @@ TEST_P(Recovery, RequestsSucceedRightAfterBackendsAreTerminated) {
   for (int i = 0; i < 8; ++i) clients.push_back(std::make_unique<HttpClient>(service.port()));
   for (auto& http : clients) ASSERT_EQ(http->get("/coffee/" + coffee_id).status(), 200);
 
-  terminate_backends_of(application_name);
+  EXPECT_GT(terminate_backends_of(application_name), 0);
 
   // Stale connections are noticed when taken from the pool, not by failing a request.
   for (auto& http : clients) EXPECT_EQ(http->get("/coffee/" + coffee_id).status(), 200);

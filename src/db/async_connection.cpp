@@ -259,6 +259,10 @@ asio::awaitable<QueryOutcome> AsyncConnection::execute_pipelined(Statement state
     flushing_ = true;
     asio::co_spawn(socket_.get_executor(), flush_pipeline(alive_), asio::detached);
   }
+  // Sending can read: libpq takes in whatever the server sent when the socket will not take more,
+  // so answers to earlier queries may now sit in libpq's buffer, where no readiness event will
+  // ever announce them to the reader. Hand them out here.
+  take_pipeline_results();
   if (!reading_) {
     reading_ = true;
     asio::co_spawn(socket_.get_executor(), read_pipeline(alive_), asio::detached);
@@ -292,6 +296,7 @@ asio::awaitable<void> AsyncConnection::flush_pipeline(std::shared_ptr<bool> aliv
   for (;;) {
     const int pending = PQflush(conn_.get());
     if (pending < 0) fail_pipeline(PQerrorMessage(conn_.get()));
+    take_pipeline_results();  // what the flush read, as in execute_pipelined
     if (pending != 1) break;
     const auto ec = co_await wait_for(Readiness::writable);
     if (!*alive) co_return;

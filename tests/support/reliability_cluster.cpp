@@ -2,6 +2,7 @@
 
 #include "db/conninfo.hpp"
 #include "db/migrations/commands.hpp"
+#include "support/admin_sql.hpp"
 #include "support/test_env.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -171,17 +172,11 @@ int PrivateCluster::kill_a_service_backend() {
 
 std::vector<std::string> PrivateCluster::column(const std::string& sql, std::initializer_list<std::string> params) const {
   auto conn = connect_or_throw(admin_url_);
-  std::vector<const char*> values;
-  for (const auto& param : params) values.push_back(param.c_str());
-  db::PgResultPtr result(PQexecParams(conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                      values.data(), nullptr, nullptr, 0));
-  const auto status = PQresultStatus(result.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    throw std::runtime_error("private cluster: " + sql + ": " + PQresultErrorMessage(result.get()));
+  try {
+    return first_column(conn.get(), sql, params);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string("private cluster: ") + error.what());
   }
-  std::vector<std::string> rows;
-  for (int row = 0; row < PQntuples(result.get()); ++row) rows.emplace_back(PQgetvalue(result.get(), row, 0));
-  return rows;
 }
 
 std::string PrivateCluster::scalar(const std::string& sql, std::initializer_list<std::string> params) const {

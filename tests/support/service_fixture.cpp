@@ -2,6 +2,7 @@
 
 #include "db/conninfo.hpp"
 #include "db/migrations/versions_directory.hpp"
+#include "support/admin_sql.hpp"
 #include "support/test_env.hpp"
 
 #include <gtest/gtest.h>
@@ -44,16 +45,8 @@ void RunningService::stop() {
 std::string query_scalar(const std::string& sql, std::initializer_list<std::string> params) {
   auto conn = db::connect_blocking(database_url(), std::chrono::seconds(5));
   if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
-  std::vector<const char*> values;
-  for (const auto& param : params) values.push_back(param.c_str());
-  db::PgResultPtr result(PQexecParams(conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                      values.data(), nullptr, nullptr, 0));
-  const auto status = PQresultStatus(result.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    throw std::runtime_error(sql + ": " + PQresultErrorMessage(result.get()));
-  }
-  if (PQntuples(result.get()) == 0 || PQgetisnull(result.get(), 0, 0)) return "";
-  return PQgetvalue(result.get(), 0, 0);
+  const auto rows = first_column(conn.get(), sql, params);
+  return rows.empty() ? std::string() : rows.front();
 }
 
 std::int64_t insert_coffee(const std::string& title, const std::string& notes_array_literal) {
