@@ -48,6 +48,16 @@ void start(asio::io_context& io, db::Pool& pool, db::Statement statement, db::Pa
 
 db::Params id_param(std::int64_t id) { return db::Params().add(id); }
 
+// Runs one query and waits for it, so that the connection is open before a test puts several
+// queries in flight together. True if it succeeded.
+bool open_the_connection(asio::io_context& io, db::Pool& pool) {
+  db::QueryOutcome warm;
+  start(io, pool, db::Statement::ping, {}, warm);
+  io.run();
+  io.restart();
+  return warm.ok();
+}
+
 TEST(Pipeline, ManyConcurrentQueriesOnOneConnectionEachGetTheirOwnResult) {
   constexpr int queries = 100;
   std::vector<std::int64_t> ids;
@@ -82,11 +92,7 @@ TEST(Pipeline, AFailingQueryDoesNotDisturbTheQueriesAroundIt) {
   asio::io_context io{1};
   auto pool = one_pipelined_connection(io, pipelined());
   // Open the connection first, so that all five are in flight together.
-  db::QueryOutcome warm;
-  start(io, *pool, db::Statement::ping, {}, warm);
-  io.run();
-  io.restart();
-  ASSERT_TRUE(warm.ok()) << warm.error.message;
+  ASSERT_TRUE(open_the_connection(io, *pool));
 
   std::array<db::QueryOutcome, 5> outcomes;
   start(io, *pool, db::Statement::coffee_by_id, id_param(id), outcomes[0]);
@@ -116,11 +122,7 @@ TEST(Pipeline, AKilledConnectionFailsEveryQueryInFlightAsUnavailableAndThePoolRe
   auto options = pipelined(with_application_name(database_url(), application_name));
   options.statement_timeout = 10s;
   auto pool = one_pipelined_connection(io, options);
-  db::QueryOutcome warm;
-  start(io, *pool, db::Statement::ping, {}, warm);
-  io.run();
-  io.restart();
-  ASSERT_TRUE(warm.ok()) << warm.error.message;
+  ASSERT_TRUE(open_the_connection(io, *pool));
 
   std::array<db::QueryOutcome, 4> outcomes;
   for (auto& outcome : outcomes) start(io, *pool, db::Statement::bench_sleep, id_param(2000), outcome);
@@ -146,10 +148,7 @@ TEST(Pipeline, AnAbandonedQueryIsAnsweredAndDroppedAndTheNextGetTheirOwnAnswers)
   const auto id = insert_coffee(title);
   asio::io_context io{1};
   auto pool = one_pipelined_connection(io, pipelined());
-  db::QueryOutcome warm;
-  start(io, *pool, db::Statement::ping, {}, warm);
-  io.run();
-  io.restart();
+  ASSERT_TRUE(open_the_connection(io, *pool));
 
   // A query waits behind a slow one, and its caller stops waiting (as a request whose coroutine
   // is cancelled or destroyed does); its answer is still on its way, behind more queries.
