@@ -8,7 +8,11 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <fcntl.h>
 #include <poll.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace coffeehouse::db {
 
@@ -95,7 +99,8 @@ AsyncConnection::AsyncConnection(asio::any_io_executor executor, ConnectionOptio
 AsyncConnection::~AsyncConnection() {
   *alive_ = false;
   if (!sent_.empty()) fail_pipeline("the connection was closed");
-  if (socket_.is_open()) socket_.release();
+  error_code ignored;
+  socket_.close(ignored);
 }
 
 DbError AsyncConnection::fail(ErrorKind kind, std::string message) {
@@ -103,12 +108,22 @@ DbError AsyncConnection::fail(ErrorKind kind, std::string message) {
   return DbError::make(kind, std::move(message));
 }
 
-void AsyncConnection::watch_current_socket() {
-  // libpq may close and reopen its socket while connecting (another host, SSL fallback), and the
-  // new fd can reuse the old number, which epoll would no longer watch. Re-registering after
-  // every step is cheap and always right.
-  if (socket_.is_open()) socket_.release();
-  socket_.assign(PQsocket(conn_.get()));
+DbError AsyncConnection::watch_current_socket() {
+  // Asio watches a duplicate of libpq's socket that this object owns, not libpq's own fd.
+  // libpq closes its fd whenever it drops a connection (the server went away, a failed connect
+  // attempt), and another io thread's new connection may get that number at once. Were Asio
+  // watching libpq's fd, deregistering it afterwards would take the other connection's socket
+  // out of epoll, and its waits would never end. The duplicate's number stays ours until we
+  // close it. libpq may also switch sockets while connecting (another host, SSL fallback), so
+  // this runs after every connect step: cheap, and always right.
+  error_code ignored;
+  socket_.close(ignored);
+  const int libpq_fd = PQsocket(conn_.get());
+  if (libpq_fd < 0) return fail(ErrorKind::unavailable, "the connection has no socket");
+  const int own_fd = ::fcntl(libpq_fd, F_DUPFD_CLOEXEC, 0);
+  if (own_fd < 0) return fail(ErrorKind::unavailable, std::string("duplicating the connection's socket: ") + std::strerror(errno));
+  socket_.assign(own_fd);
+  return DbError{};
 }
 
 asio::awaitable<error_code> AsyncConnection::wait_for(Readiness readiness) {
@@ -154,7 +169,10 @@ asio::awaitable<DbError> AsyncConnection::open() {
       deadline.cancel();
       co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
     }
-    watch_current_socket();
+    if (auto error = watch_current_socket()) {
+      deadline.cancel();
+      co_return error;
+    }
     const auto ec = co_await wait_for(poll_status == PGRES_POLLING_READING ? Readiness::readable : Readiness::writable);
     if (timed_out) co_return fail(ErrorKind::unavailable, "timed out connecting to the database");
     if (ec) {
@@ -165,7 +183,7 @@ asio::awaitable<DbError> AsyncConnection::open() {
   }
   deadline.cancel();
   if (PQsetnonblocking(conn_.get(), 1) != 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
-  watch_current_socket();
+  if (auto error = watch_current_socket()) co_return error;
   broken_ = false;
 
   if (auto error = co_await prepare_session()) {

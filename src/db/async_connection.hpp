@@ -38,7 +38,7 @@ class AsyncConnection final : public Connection {
   boost::asio::awaitable<DbError> flush_outgoing();
   boost::asio::awaitable<QueryOutcome> read_outcome();
   boost::asio::awaitable<DbError> prepare_session();
-  void watch_current_socket();
+  DbError watch_current_socket();
   DbError fail(ErrorKind kind, std::string message);
 
   boost::asio::awaitable<QueryOutcome> execute_pipelined(Statement statement, const Params& params);
@@ -54,8 +54,7 @@ class AsyncConnection final : public Connection {
 
   ConnectionOptions options_;
   PgConnPtr conn_;
-  // Watches libpq's socket without owning it: PQfinish closes the fd, so the descriptor is
-  // always released, never closed.
+  // Watches a duplicate of libpq's socket, owned here (see watch_current_socket).
   boost::asio::posix::stream_descriptor socket_;
   bool broken_ = true;
 
