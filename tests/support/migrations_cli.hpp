@@ -2,9 +2,8 @@
 // Running the real `coffeehouse` binary (COFFEEHOUSE_BINARY_PATH) the way an operator does, with
 // its stdout, stderr and exit code captured. DATABASE_URL is taken out of the inherited
 // environment so that only what a test passes reaches the binary.
+#include "support/child_process.hpp"
 #include "support/scratch_database.hpp"
-
-#include <sys/types.h>
 
 #include <filesystem>
 #include <string>
@@ -12,25 +11,12 @@
 
 namespace coffeehouse::testing {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using CliResult = ProcessResult;
 
-class CliProcess {
+// The binary running in the background, for tests that need two at once.
+class CliProcess : public ChildProcess {
  public:
   CliProcess(const std::vector<std::string>& args, const std::vector<std::string>& extra_environment);
-  ~CliProcess();  // kills the child if wait() was never called
-  CliProcess(const CliProcess&) = delete;
-  CliProcess& operator=(const CliProcess&) = delete;
-
-  CliResult wait();
-
- private:
-  std::filesystem::path out_path_;
-  std::filesystem::path err_path_;
-  pid_t pid_ = -1;
 };
 
 // `coffeehouse <args...>`; extra_environment holds "NAME=value" entries.

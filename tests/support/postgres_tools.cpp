@@ -3,9 +3,6 @@
 #include "db/conninfo.hpp"
 #include "support/test_env.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,8 +14,6 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-
-extern char** environ;
 
 namespace coffeehouse::testing {
 namespace {
@@ -39,42 +34,6 @@ std::string quoted_identifier(const std::string& name) {
   }
   return quoted + "\"";
 }
-
-// A file for one captured stream, read back after the child exits: a chatty child can never
-// block on a full pipe.
-class CaptureFile {
- public:
-  CaptureFile() {
-    path_ = (std::filesystem::temp_directory_path() / "coffeehouse-psql-XXXXXX").string();
-    fd_ = mkstemp(path_.data());
-    if (fd_ < 0) throw std::runtime_error(std::string("mkstemp: ") + std::strerror(errno));
-  }
-  ~CaptureFile() {
-    if (fd_ >= 0) close(fd_);
-    std::filesystem::remove(path_);
-  }
-  CaptureFile(const CaptureFile&) = delete;
-  CaptureFile& operator=(const CaptureFile&) = delete;
-
-  int fd() const noexcept { return fd_; }
-  std::string contents() const {
-    std::ifstream file(path_);
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
-
-struct FileActionsDeleter {
-  void operator()(posix_spawn_file_actions_t* actions) const noexcept {
-    posix_spawn_file_actions_destroy(actions);
-    delete actions;
-  }
-};
 
 }  // namespace
 
@@ -182,38 +141,13 @@ std::string unique_name(const std::string& prefix) {
 }
 
 PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args) {
-  std::vector<std::string> arguments{psql_path, "--no-psqlrc"};
-  arguments.insert(arguments.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& argument : arguments) argv.push_back(argument.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> environment;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (!std::string_view(*entry).starts_with("PG")) environment.emplace_back(*entry);
-  }
-  environment.insert(environment.end(), {"PGHOST=" + target.host, "PGPORT=" + target.port, "PGUSER=" + target.user,
-                                         "PGPASSWORD=" + target.password, "PGDATABASE=" + target.database,
-                                         "PGAPPNAME=postgres_config_test"});
-  std::vector<char*> envp;
-  for (auto& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
-  const CaptureFile out;
-  const CaptureFile err;
-  std::unique_ptr<posix_spawn_file_actions_t, FileActionsDeleter> actions(new posix_spawn_file_actions_t);
-  posix_spawn_file_actions_init(actions.get());
-  posix_spawn_file_actions_adddup2(actions.get(), out.fd(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(actions.get(), err.fd(), STDERR_FILENO);
-  pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, psql_path, actions.get(), nullptr, argv.data(), envp.data());
-  if (spawned != 0) throw std::runtime_error(std::string("posix_spawn ") + psql_path + ": " + std::strerror(spawned));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return PsqlResult{.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                    .out = out.contents(),
-                    .err = err.contents()};
+  std::vector<std::string> command{psql_path, "--no-psqlrc"};
+  command.insert(command.end(), args.begin(), args.end());
+  return run_process(std::move(command),
+                     inherited_environment([](std::string_view entry) { return entry.starts_with("PG"); },
+                                           {"PGHOST=" + target.host, "PGPORT=" + target.port, "PGUSER=" + target.user,
+                                            "PGPASSWORD=" + target.password, "PGDATABASE=" + target.database,
+                                            "PGAPPNAME=postgres_config_test"}));
 }
 
 std::vector<std::filesystem::path> init_scripts() {

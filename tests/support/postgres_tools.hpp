@@ -3,6 +3,8 @@
 // on the test cluster, scratch roles, and psql run the way the postgres image and a person run it.
 #include "db/pg_handles.hpp"
 
+#include "support/child_process.hpp"
+
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -65,11 +67,7 @@ class ScratchRole {
 // A name no other test (or earlier run) uses: prefix + pid + random letters.
 std::string unique_name(const std::string& prefix);
 
-struct PsqlResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using PsqlResult = ProcessResult;
 
 // PostgreSQL 15's psql with `args`, connected to `target` through PGHOST, PGPORT, PGUSER,
 // PGPASSWORD and PGDATABASE (never a password on the command line); other PG* variables of the

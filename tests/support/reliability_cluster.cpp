@@ -3,6 +3,7 @@
 #include "db/conninfo.hpp"
 #include "db/migrations/commands.hpp"
 #include "support/admin_sql.hpp"
+#include "support/child_process.hpp"
 #include "support/test_env.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -10,11 +11,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -23,8 +21,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace coffeehouse::testing {
 namespace {
@@ -188,41 +184,12 @@ std::string PrivateCluster::pg_cluster(const std::string& command, const std::st
   std::vector<std::string> arguments{std::string(COFFEEHOUSE_SOURCE_DIR) + "/scripts/pg-cluster", command, "--dir",
                                      cluster_dir_};
   if (!extra_arguments.empty()) arguments.push_back(extra_arguments);
-  std::vector<char*> argv;
-  for (auto& argument : arguments) argv.push_back(argument.data());
-  argv.push_back(nullptr);
-
-  std::array<int, 2> output{};
-  if (::pipe2(output.data(), O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, output[1], STDOUT_FILENO);
-  // `start` launches the postmaster, which would inherit every descriptor this process has open:
-  // the service's listening socket and client connections would then never close for real.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  pid_t child = -1;
-  const int spawned = posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(output[1]);
-  if (spawned != 0) {
-    ::close(output[0]);
-    throw std::runtime_error(std::string("posix_spawn pg-cluster: ") + std::strerror(spawned));
+  auto result = run_process(std::move(arguments), inherited_environment([](std::string_view) { return false; }));
+  if (result.exit_code != 0) {
+    throw std::runtime_error("private cluster: `pg-cluster " + command + "` failed (exit " +
+                             std::to_string(result.exit_code) + "): " + result.err);
   }
-  std::string printed;
-  std::array<char, 512> chunk{};
-  for (ssize_t read = 0; (read = ::read(output[0], chunk.data(), chunk.size())) != 0;) {
-    if (read < 0 && errno == EINTR) continue;
-    if (read < 0) break;
-    printed.append(chunk.data(), static_cast<std::size_t>(read));
-  }
-  ::close(output[0]);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("private cluster: `pg-cluster " + command + "` failed (status " + std::to_string(status) + ")");
-  }
-  return printed;
+  return std::move(result.out);
 }
 
 }  // namespace coffeehouse::testing
