@@ -34,10 +34,30 @@ constexpr auto longest_outage_answer = 3s;  // --acquire-timeout-ms (2 s) + 1 s 
 // Once PostgreSQL accepts connections again, every request succeeds within this.
 constexpr auto recovery_bound = 2s;
 
-class Reliability : public ::testing::TestWithParam<db::DbMode> {};
+// How the service waits for PostgreSQL: the two --db-mode values, and async mode with
+// --db-pipeline on, whose connections carry several requests' queries when the backend dies.
+struct Driver {
+  db::DbMode mode;
+  bool pipeline;
+  const char* name;
+};
+constexpr Driver async_driver{db::DbMode::async, false, "Async"};
+constexpr Driver sync_driver{db::DbMode::sync, false, "Sync"};
+constexpr Driver pipelined_driver{db::DbMode::async, true, "Pipelined"};
 
-app::ServeConfig config_for(const PrivateCluster& cluster, db::DbMode mode) {
-  auto config = test_config(mode);
+class Reliability : public ::testing::TestWithParam<Driver> {};
+
+std::string driver_name(const ::testing::TestParamInfo<Driver>& param_info) { return param_info.param.name; }
+void PrintTo(const Driver& driver, std::ostream* out) { *out << driver.name; }  // for gtest's messages
+
+app::ServeConfig config_for(const Driver& driver) {
+  auto config = test_config(driver.mode);
+  config.db_pipeline = driver.pipeline;
+  return config;
+}
+
+app::ServeConfig config_for(const PrivateCluster& cluster, const Driver& driver) {
+  auto config = config_for(driver);
   config.database_url = cluster.database_url();
   return config;
 }
@@ -462,7 +482,7 @@ TEST(PoolExhaustion, SyncRequestsWaitForTheBusyThreadNotForTheAcquireTimeout) {
 }
 
 TEST_P(Reliability, ClientsThatLeaveMidRequestLeaveNoConnectionBehind) {
-  auto config = test_config(GetParam());
+  auto config = config_for(GetParam());
   config.pool_size = 2;
   config.bench_routes = true;
   RunningService service(config);
@@ -494,7 +514,8 @@ TEST_P(Reliability, ClientsThatLeaveMidRequestLeaveNoConnectionBehind) {
   EXPECT_EQ(http.get("/healthz").status(), 200);
 }
 
-COFFEEHOUSE_BOTH_MODES(Reliability);
+INSTANTIATE_TEST_SUITE_P(EachDriver, Reliability, ::testing::Values(async_driver, sync_driver, pipelined_driver),
+                         driver_name);
 
 // ---- Bad input: every malformed, ambiguous or unstorable input gets a defined 4xx, never a 500.
 
