@@ -137,14 +137,24 @@ class InitScripts : public ::testing::Test {
  protected:
   void TearDown() override {
     // Before the roles go: a database that existed before the scripts holds their grants.
-    PgSession(PgTarget::admin()).execute("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    const PgSession admin(PgTarget::admin());
+    admin.execute("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    admin.execute("DROP ROLE IF EXISTS " + role_from_environment_);
   }
 
-  PsqlResult run_scripts(const PgTarget& as, const std::optional<std::string>& app_user) const {
+  PsqlResult run_scripts(const PgTarget& as, const std::optional<std::string>& app_user,
+                         const std::vector<std::string>& environment = {}) const {
     std::vector<std::string> args{"-v", "ON_ERROR_STOP=1", "-v", "db_name=" + database_};
     if (app_user) args.insert(args.end(), {"-v", "app_user=" + *app_user});
     for (const auto& script : init_scripts()) args.insert(args.end(), {"-f", script.string()});
-    return run_psql(as, args);
+    return run_psql(as, args, environment);
+  }
+
+  // As the image runs them for docker-compose.yml: POSTGRES_USER (a superuser) in POSTGRES_DB,
+  // which the image created, no psql variables, APP_DB_USER and APP_DB_PASSWORD from .env.
+  PsqlResult run_scripts_as_the_image(const ScratchRole& image_user, std::vector<std::string> environment) const {
+    PgSession(PgTarget::admin()).execute("CREATE DATABASE " + database_ + " OWNER " + image_user.name());
+    return run_scripts(image_user.target(), std::nullopt, environment);
   }
 
   std::string database_owner() const {
@@ -160,6 +170,9 @@ class InitScripts : public ::testing::Test {
 
   ScratchRole app_user_;
   const std::string database_ = unique_name("skillbox_db");
+  // The role a test has the scripts create from APP_DB_USER.
+  const std::string role_from_environment_ = unique_name("ch_app");
+  const std::string role_password_ = unique_word(24);
 };
 
 TEST_F(InitScripts, CreateTheDatabaseAndTheTableOwnedByTheAppUser) {
@@ -210,6 +223,64 @@ TEST_F(InitScripts, WithoutAppUserTheConnectingUserOwnsThem) {
   EXPECT_EQ(database_owner(), image_user.name());
   EXPECT_EQ(table_owner(), image_user.name());
   PgSession(image_user.target().on(database_)).execute("CREATE TABLE made_by_the_env_user (id integer)");
+}
+
+TEST_F(InitScripts, InTheImageTheyCreateTheAppRoleFromTheEnvironmentNotASuperuserOwningWhatItCreates) {
+  const ScratchRole image_user(ScratchRole::Kind::superuser);
+  const auto result = run_scripts_as_the_image(
+      image_user, {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=" + role_password_});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+
+  EXPECT_EQ(PgSession(PgTarget::admin())
+                .value("SELECT rolsuper::text || ' ' || rolcanlogin::text || ' ' || rolcreaterole::text FROM pg_roles "
+                       "WHERE rolname = $1",
+                       {role_from_environment_}),
+            "false true false");
+  EXPECT_EQ(table_owner(), role_from_environment_);
+  // It logs in with the password from the environment and can create tables (the migrations).
+  const PgSession app(PgTarget::admin().as(role_from_environment_, role_password_).on(database_));
+  app.execute("CREATE TABLE made_by_the_app_role (id integer)");
+  EXPECT_EQ(app.value("SELECT tableowner FROM pg_tables WHERE tablename = 'made_by_the_app_role'"),
+            role_from_environment_);
+  EXPECT_EQ(app.value("SELECT current_setting('is_superuser')"), "off");
+
+  // Run again (as by hand): the role is left as it is, nothing fails.
+  const auto again = run_scripts(image_user.target(), std::nullopt,
+                                 {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=changed"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NO_THROW(PgSession(PgTarget::admin().as(role_from_environment_, role_password_).on(database_)));
+}
+
+// Even when the server logs every statement, the role's password stays out of the log.
+TEST_F(InitScripts, TheAppRolePasswordNeverReachesTheServerLog) {
+  const ScratchRole image_user(ScratchRole::Kind::superuser);
+  const auto result = run_scripts_as_the_image(
+      image_user, {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=" + role_password_,
+                   "PGOPTIONS=-c log_statement=all"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+
+  const std::filesystem::path log_file = PgSession(PgTarget::admin()).value("SELECT pg_current_logfile()");
+  // The scripts' own statements are logged (the logging collector writes asynchronously)...
+  const auto logged_statement = "statement: GRANT ALL PRIVILEGES ON DATABASE \"" + database_ + "\"";
+  std::string contents;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    contents = file_contents(log_file);
+    if (contents.find(logged_statement) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(contents.find(logged_statement), std::string::npos) << "log_statement=all did not log the scripts";
+  // ...and the password is not.
+  EXPECT_EQ(contents.find(role_password_), std::string::npos) << "the app role's password is in " << log_file;
+}
+
+TEST_F(InitScripts, AnAppUserWithoutAPasswordStopsTheScriptsBeforeAnythingIsCreated) {
+  const ScratchRole image_user(ScratchRole::Kind::superuser);
+  const auto result = run_scripts(image_user.target(), std::nullopt, {"APP_DB_USER=" + role_from_environment_});
+  EXPECT_EQ(result.exit_code, 3) << "psql exits 3 when ON_ERROR_STOP stops a script";
+  EXPECT_NE(result.err.find("APP_DB_PASSWORD"), std::string::npos) << result.err;
+  const PgSession admin(PgTarget::admin());
+  EXPECT_FALSE(admin.maybe_value("SELECT rolname FROM pg_roles WHERE rolname = $1", {role_from_environment_}));
+  EXPECT_FALSE(admin.maybe_value("SELECT datname FROM pg_database WHERE datname = $1", {database_}));
 }
 
 TEST_F(InitScripts, AnUnknownAppUserStopsTheScriptsWithAnError) {

@@ -6,12 +6,17 @@
 --   psql -v app_user=coffeehouse -f pg-conf/initdb/10-skillbox-database.sql
 --
 -- psql variables, both optional:
---   app_user  the role that owns the database (default: the connecting user, which in the image
---             is POSTGRES_USER); it must exist already
+--   app_user  the role that owns the database (default: the environment's APP_DB_USER, the role
+--             05-app-role.sql creates; without it, the connecting user, which in the image is
+--             POSTGRES_USER); it must exist already
 --   db_name   the database (default: skillbox_db)
 -- Running it again changes nothing and fails nothing.
 \set ON_ERROR_STOP on
 
+\if :{?app_user}
+\else
+\getenv app_user APP_DB_USER
+\endif
 \if :{?app_user}
 \else
 SELECT current_user AS app_user \gset

@@ -2,10 +2,14 @@
 -- application user. Runs after 10-skillbox-database.sql, in the image and by hand:
 --   psql -v app_user=coffeehouse -f pg-conf/initdb/10-skillbox-database.sql \
 --                                -f pg-conf/initdb/20-test-psql-table.sql
--- Same optional psql variables, same defaults: app_user (the connecting user), db_name
--- (skillbox_db). Running it again changes nothing and fails nothing.
+-- Same optional psql variables, same defaults: app_user (APP_DB_USER from the environment, else
+-- the connecting user), db_name (skillbox_db). Running it again changes nothing and fails nothing.
 \set ON_ERROR_STOP on
 
+\if :{?app_user}
+\else
+\getenv app_user APP_DB_USER
+\endif
 \if :{?app_user}
 \else
 SELECT current_user AS app_user \gset

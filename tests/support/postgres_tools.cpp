@@ -140,14 +140,20 @@ std::string unique_name(const std::string& prefix) {
   return prefix + "_" + std::to_string(getpid()) + "_" + unique_word(8);
 }
 
-PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args) {
+PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args,
+                    const std::vector<std::string>& environment) {
   std::vector<std::string> command{psql_path, "--no-psqlrc"};
   command.insert(command.end(), args.begin(), args.end());
-  return run_process(std::move(command),
-                     inherited_environment([](std::string_view entry) { return entry.starts_with("PG"); },
-                                           {"PGHOST=" + target.host, "PGPORT=" + target.port, "PGUSER=" + target.user,
-                                            "PGPASSWORD=" + target.password, "PGDATABASE=" + target.database,
-                                            "PGAPPNAME=postgres_config_test"}));
+  std::vector<std::string> extra{"PGHOST=" + target.host,         "PGPORT=" + target.port,
+                                 "PGUSER=" + target.user,         "PGPASSWORD=" + target.password,
+                                 "PGDATABASE=" + target.database, "PGAPPNAME=postgres_config_test"};
+  extra.insert(extra.end(), environment.begin(), environment.end());
+  // APP_DB_*: the init scripts read them (pg-conf/initdb/05-app-role.sql); only a test sets them.
+  return run_process(std::move(command), inherited_environment(
+                                             [](std::string_view entry) {
+                                               return entry.starts_with("PG") || entry.starts_with("APP_DB_");
+                                             },
+                                             extra));
 }
 
 std::vector<std::filesystem::path> init_scripts() {

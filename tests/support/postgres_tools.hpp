@@ -70,9 +70,11 @@ std::string unique_name(const std::string& prefix);
 using PsqlResult = ProcessResult;
 
 // PostgreSQL 15's psql with `args`, connected to `target` through PGHOST, PGPORT, PGUSER,
-// PGPASSWORD and PGDATABASE (never a password on the command line); other PG* variables of the
-// test's environment are dropped, and ~/.psqlrc is not read.
-PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args);
+// PGPASSWORD and PGDATABASE (never a password on the command line), plus `environment`
+// (NAME=value entries); other PG* and APP_DB_* variables of the test's environment are dropped,
+// and ~/.psqlrc is not read.
+PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args,
+                    const std::vector<std::string>& environment = {});
 
 // The repository's pg-conf/initdb/*.sql in the order the postgres image runs them.
 std::vector<std::filesystem::path> init_scripts();
