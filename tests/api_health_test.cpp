@@ -1,3 +1,4 @@
+#include "db/migrations/versions_directory.hpp"
 #include "support/api_test.hpp"
 
 #include <filesystem>
@@ -40,11 +41,12 @@ TEST_P(HealthApi, ReadyzIs503WhenTheDatabaseCannotBeReached) {
 
 TEST_P(HealthApi, ReadyzIs503WhenTheSchemaIsBehindTheRevisions) {
   service().stop();
-  // A versions directory with one more head than the database has applied.
+  // A versions directory with one revision beyond the database's head.
+  const auto head = db::migrations::head_revisions(versions_dir()).front();
   const auto dir = std::filesystem::temp_directory_path() / ("coffeehouse-versions-" + unique_word());
   std::filesystem::create_directories(dir);
   std::filesystem::copy(versions_dir(), dir);
-  std::ofstream(dir / "ffffffffffff_pending.sql") << "-- revision: ffffffffffff\n-- down_revision: 5e7f9a1b3c5d\n"
+  std::ofstream(dir / "ffffffffffff_pending.sql") << "-- revision: ffffffffffff\n-- down_revision: " << head << "\n"
                                                      "-- message: pending\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n";
   auto config = test_config(GetParam());
   config.versions_dir = dir.string();

@@ -139,6 +139,7 @@ class InitScripts : public ::testing::Test {
     // Before the roles go: a database that existed before the scripts holds their grants.
     const PgSession admin(PgTarget::admin());
     admin.execute("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    admin.execute("DROP DATABASE IF EXISTS " + app_database_ + " WITH (FORCE)");
     admin.execute("DROP ROLE IF EXISTS " + role_from_environment_);
   }
 
@@ -152,9 +153,14 @@ class InitScripts : public ::testing::Test {
 
   // As the image runs them for docker-compose.yml: POSTGRES_USER (a superuser) in POSTGRES_DB,
   // which the image created, no psql variables, APP_DB_USER and APP_DB_PASSWORD from .env.
+  // `app_database` is POSTGRES_DB, skillbox_db (database_) unless .env says otherwise.
+  PsqlResult run_scripts_as_the_image(const ScratchRole& image_user, std::vector<std::string> environment,
+                                      const std::string& app_database) const {
+    PgSession(PgTarget::admin()).execute("CREATE DATABASE " + app_database + " OWNER " + image_user.name());
+    return run_scripts(image_user.target().on(app_database), std::nullopt, environment);
+  }
   PsqlResult run_scripts_as_the_image(const ScratchRole& image_user, std::vector<std::string> environment) const {
-    PgSession(PgTarget::admin()).execute("CREATE DATABASE " + database_ + " OWNER " + image_user.name());
-    return run_scripts(image_user.target(), std::nullopt, environment);
+    return run_scripts_as_the_image(image_user, std::move(environment), database_);
   }
 
   std::string database_owner() const {
@@ -173,6 +179,8 @@ class InitScripts : public ::testing::Test {
   // The role a test has the scripts create from APP_DB_USER.
   const std::string role_from_environment_ = unique_name("ch_app");
   const std::string role_password_ = unique_word(24);
+  // POSTGRES_DB when a test sets it to something other than skillbox_db.
+  const std::string app_database_ = unique_name("app_db");
 };
 
 TEST_F(InitScripts, CreateTheDatabaseAndTheTableOwnedByTheAppUser) {
@@ -245,10 +253,24 @@ TEST_F(InitScripts, InTheImageTheyCreateTheAppRoleFromTheEnvironmentNotASuperuse
   EXPECT_EQ(app.value("SELECT current_setting('is_superuser')"), "off");
 
   // Run again (as by hand): the role is left as it is, nothing fails.
-  const auto again = run_scripts(image_user.target(), std::nullopt,
+  const auto again = run_scripts(image_user.target().on(database_), std::nullopt,
                                  {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=changed"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NO_THROW(PgSession(PgTarget::admin().as(role_from_environment_, role_password_).on(database_)));
+}
+
+// POSTGRES_DB=other_db: the app connects to that database, not to skillbox_db, and must be able
+// to run its migrations there.
+TEST_F(InitScripts, InTheImageTheAppRoleCanCreateTablesInPostgresDbWhateverItsName) {
+  const ScratchRole image_user(ScratchRole::Kind::superuser);
+  const auto result = run_scripts_as_the_image(
+      image_user, {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=" + role_password_}, app_database_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const PgSession app(PgTarget::admin().as(role_from_environment_, role_password_).on(app_database_));
+  app.execute("CREATE TABLE made_by_the_app_role (id integer)");
+  EXPECT_EQ(app.value("SELECT tableowner FROM pg_tables WHERE tablename = 'made_by_the_app_role'"),
+            role_from_environment_);
+  EXPECT_EQ(table_owner(), role_from_environment_);  // skillbox_db still got its table
 }
 
 // Even when the server logs every statement, the role's password stays out of the log.

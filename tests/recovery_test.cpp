@@ -1,9 +1,6 @@
 // The service heals itself when PostgreSQL drops its connections.
-#include "db/conninfo.hpp"
 #include "support/admin_sql.hpp"
 #include "support/api_test.hpp"
-
-#include <thread>
 
 namespace coffeehouse::testing {
 namespace {

@@ -83,14 +83,14 @@ Clock::time_point wait_until_postgres_answers(const PrivateCluster& cluster) {
   throw std::runtime_error("PostgreSQL did not come back within 30 s");
 }
 
-// Every answer was a success or the promised outage answer, none took long, and every request
-// sent `recovery_bound` after PostgreSQL was back succeeded. Returns how long after PostgreSQL
-// was back the first request succeeded.
 // Whether clients must have seen the fault. A stop of PostgreSQL always shows; a crash restart
 // can be over before any request meets it (the pool replaces dead idle connections before use),
 // so that test proves the fault happened from the database side instead.
 enum class Outage : std::uint8_t { must_show, may_go_unseen };
 
+// Every answer was a success or the promised outage answer, none took long, and every request
+// sent `recovery_bound` after PostgreSQL was back succeeded. Returns how long after PostgreSQL
+// was back the first request succeeded.
 Clock::duration expect_fail_fast_then_recovery(const std::vector<Exchange>& exchanges, Clock::time_point back,
                                                Outage outage = Outage::must_show) {
   EXPECT_EQ(unexpected_answers(exchanges), "");

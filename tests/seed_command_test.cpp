@@ -10,8 +10,7 @@ namespace {
 
 TEST(SeedCommand, AddsTheRequestedCountOfflineAndSaysSo) {
   ScratchDatabase database;
-  const auto migrated = run_coffeehouse(
-      {"migrate", "upgrade", "heads", "--database-url", database.url(), "--versions-dir", project_versions_dir().string()});
+  const auto migrated = migrate(database, project_versions_dir(), {"upgrade", "heads"});
   ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
 
   const auto seeded =

@@ -7,6 +7,10 @@
 -- Every note that some coffee lists, with how many times coffees list it. GET /coffee/notes reads
 -- this (a few dozen rows) instead of unnesting every coffee's notes, which grows with the table.
 -- "C" collation: the index order is code-point order, the order the route promises.
+-- Writers wait until this migration commits (readers do not): a coffee written between the
+-- backfill below and the triggers would otherwise never be counted.
+LOCK TABLE coffee IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE coffee_note (
     note VARCHAR COLLATE "C" PRIMARY KEY,
     uses INTEGER NOT NULL

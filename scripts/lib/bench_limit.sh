@@ -228,7 +228,7 @@ limit_rounds() {
   done
 
   if ((warmup > 0)); then
-    section "Warm-up (${warmup} s per route, service and pgbench)"
+    section "Warm-up (${warmup} s per route, the service under wrk)"
     for route in "${limit_routes[@]}"; do
       # shellcheck disable=SC2086
       wrk_command_for "${LIMIT_WRK_SCRIPT[$route]}" async "$connections" "$warmup" ${LIMIT_WRK_ARGS[$route]:-}
@@ -352,7 +352,8 @@ limit_report() {
       local settle settle_rss end_rss peak slope
       IFS=$'\t' read -r settle settle_rss end_rss peak slope < <(soak_summary)
       printf '\n## Soak: %s s, every read route at once\n\n' "$soak"
-      printf 'Four wrk processes for %s s (%s requests, %s errors), the service'"'"'s VmRSS sampled every 5 s\n' "$soak" "$soak_requests" "$soak_errors"
+      printf '%s wrk processes (one per route) for %s s (%s requests, %s errors), the service'"'"'s VmRSS sampled every 5 s\n' \
+        "${#limit_routes[@]}" "$soak" "$soak_requests" "$soak_errors"
       printf '([%s-soak.tsv](%s-soak.tsv)).\n\n' "$name" "$name"
       printf '| RSS at %s s | RSS at the end | peak (samples) | VmHWM | growth after %s s | trend after %s s |\n' "$settle" "$settle" "$settle"
       printf '|---:|---:|---:|---:|---:|---:|\n'

@@ -9,6 +9,15 @@ namespace coffeehouse::db {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// A waiter's acquire timeout passed with nothing handed to it.
+DbError waited_in_vain() {
+  return DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time");
+}
+
+}  // namespace
+
 // A waiter lives in the waiting coroutine's frame. Whoever frees a connection, or room on one,
 // hands it over directly and cancels the timer, which doubles as the acquire deadline.
 struct Pool::Waiter {
@@ -113,8 +122,7 @@ asio::awaitable<Pool::Taken> Pool::take_shared() {
   if (waiter.shared != nullptr) co_return Taken{std::exchange(waiter.shared, nullptr), {}};
   if (waiter.may_open) co_return co_await open_shared();
   if (waiter.failure) co_return Taken{nullptr, std::move(waiter.failure)};
-  co_return Taken{nullptr,
-                  DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
+  co_return Taken{nullptr, waited_in_vain()};
 }
 
 asio::awaitable<Pool::Acquired> Pool::acquire() {
@@ -129,14 +137,14 @@ asio::awaitable<Pool::Acquired> Pool::acquire() {
     co_return own(std::move(connection));
   }
   const bool can_open = open_count() < options_.max_connections;
-  if (!(can_open && !in_backoff())) {
+  if (!can_open || in_backoff()) {
     if (auto refusal = refuse_to_wait(can_open)) co_return Acquired{{}, std::move(*refusal)};
     Waiter waiter(*this, true);
     co_await wait_in_queue(waiter);
     if (waiter.handed_over) co_return Acquired{Lease(shared_from_this(), std::move(waiter.handed_over)), {}};
     if (waiter.failure) co_return Acquired{{}, std::move(waiter.failure)};
     if (!waiter.may_open) {
-      co_return Acquired{{}, DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time")};
+      co_return Acquired{{}, waited_in_vain()};
     }
   }
   auto opened = co_await connect();

@@ -19,7 +19,7 @@ namespace {
 
 std::filesystem::path make_capture_file(int& fd) {
   std::string name = (std::filesystem::temp_directory_path() / "coffeehouse-child-XXXXXX").string();
-  fd = mkstemp(name.data());
+  fd = mkostemp(name.data(), O_CLOEXEC);  // the child gets it through dup2, which clears the flag
   if (fd < 0) throw std::runtime_error(std::string("mkstemp: ") + std::strerror(errno));
   return name;
 }
@@ -28,7 +28,8 @@ std::string read_and_remove(const std::filesystem::path& path) {
   std::ifstream file(path);
   std::ostringstream text;
   text << file.rdbuf();
-  std::filesystem::remove(path);
+  std::error_code ignored;  // also runs from the destructor: never throw
+  std::filesystem::remove(path, ignored);
   return text.str();
 }
 
@@ -93,15 +94,22 @@ ChildProcess::~ChildProcess() {
   // otherwise hang the suite.
   if (pid_ > 0) {
     kill(pid_, SIGKILL);
-    wait();
+    try {
+      wait();
+    } catch (const std::exception&) {  // nothing more to do for it here
+    }
   }
 }
 
 ProcessResult ChildProcess::wait() {
+  // waitpid(-1) would reap any child of the test process.
+  if (pid_ <= 0) throw std::logic_error("ChildProcess::wait: the child was already waited for");
   int status = 0;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  int reaped = 0;
+  while ((reaped = waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+  if (reaped < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
   return ProcessResult{.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
                        .out = read_and_remove(out_path_),
                        .err = read_and_remove(err_path_)};

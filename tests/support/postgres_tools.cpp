@@ -6,13 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 
 namespace coffeehouse::testing {

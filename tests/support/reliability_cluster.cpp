@@ -9,7 +9,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -106,7 +105,9 @@ PrivateCluster::PrivateCluster() {
   while (!superuser_url.empty() && superuser_url.back() == '\n') superuser_url.pop_back();
   // pg-cluster prints postgresql://postgres:PASSWORD@127.0.0.1:PORT/postgres.
   const auto database_at = superuser_url.rfind('/');
-  admin_url_ = superuser_url.substr(0, database_at + 1) + app_database;
+  // A name of its own: libpq connections here default to "coffeehouse", and the test's own
+  // queries must not count as (or be picked to kill as) service sessions.
+  admin_url_ = with_application_name(superuser_url.substr(0, database_at + 1) + app_database, "private_cluster_admin");
   const auto password = random_hex();
   {
     auto conn = connect_or_throw(superuser_url);
