@@ -27,11 +27,17 @@ readonly P99_TARGET_MS=10
 
 # The statement's SQL with $N replaced by the pgbench variables given as arguments (first for $1).
 # pgbench, in prepared mode, turns each :variable back into $1, $2, ... in order of appearance,
-# so the server prepares the same text the service prepares.
+# so the server prepares the same text the service prepares. The binary is asked once per
+# statement: a weighted route repeats its statement in every branch.
+declare -A STATEMENT_SQL=()
 statement_sql() {
   local statement="$1" sql index
   shift
-  sql="$("$BINARY" statements --sql "$statement")" || die "'$BINARY statements --sql $statement' failed"
+  if [[ -z "${STATEMENT_SQL[$statement]:-}" ]]; then
+    STATEMENT_SQL[$statement]="$("$BINARY" statements --sql "$statement")" ||
+      die "'$BINARY statements --sql $statement' failed"
+  fi
+  sql="${STATEMENT_SQL[$statement]}"
   for ((index = $#; index >= 1; index--)); do
     sql="${sql//\$$index/:${!index}}"
   done
