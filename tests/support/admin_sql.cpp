@@ -10,6 +10,15 @@
 
 namespace coffeehouse::testing {
 
+db::PgConnPtr connect_or_throw(const std::string& url) {
+  auto conn = db::connect_blocking(url, std::chrono::seconds(10));
+  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+    throw std::runtime_error("cannot connect to " + db::redact_conninfo(url) + ": " +
+                             (conn ? PQerrorMessage(conn.get()) : "out of memory"));
+  }
+  return conn;
+}
+
 std::vector<std::string> first_column(PGconn* conn, const std::string& sql, std::initializer_list<std::string> params) {
   std::vector<const char*> values;
   for (const auto& param : params) values.push_back(param.c_str());
@@ -25,8 +34,7 @@ std::vector<std::string> first_column(PGconn* conn, const std::string& sql, std:
 }
 
 int terminate_backends_of(const std::string& application_name) {
-  auto conn = db::connect_blocking(required_env("COFFEEHOUSE_TEST_ADMIN_URL"), std::chrono::seconds(5));
-  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
+  const auto conn = connect_or_throw(required_env("COFFEEHOUSE_TEST_ADMIN_URL"));
   const int terminated = std::stoi(first_column(
       conn.get(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
       {application_name})[0]);

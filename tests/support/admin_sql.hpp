@@ -1,5 +1,7 @@
 #pragma once
 // SQL that tests run beside the service: blocking libpq, parameters as text, failures thrown.
+#include "db/pg_handles.hpp"
+
 #include <libpq-fe.h>
 
 #include <initializer_list>
@@ -7,6 +9,9 @@
 #include <vector>
 
 namespace coffeehouse::testing {
+
+// A blocking connection to `url`, or std::runtime_error naming the (password-redacted) URL.
+db::PgConnPtr connect_or_throw(const std::string& url);
 
 // The first column of every row `sql` returns on `conn` (NULL as ""). Throws std::runtime_error
 // with the statement and PostgreSQL's message when it fails.

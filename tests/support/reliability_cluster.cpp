@@ -64,14 +64,6 @@ std::string random_hex() {
   return text.str();
 }
 
-db::PgConnPtr connect_or_throw(const std::string& url) {
-  auto conn = db::connect_blocking(url, std::chrono::seconds(5));
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    throw std::runtime_error(std::string("private cluster: ") + (conn ? PQerrorMessage(conn.get()) : "out of memory"));
-  }
-  return conn;
-}
-
 void execute_or_throw(PGconn* conn, const std::string& sql) {
   db::PgResultPtr result(PQexec(conn, sql.c_str()));
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {

@@ -1,5 +1,6 @@
 #include "support/scratch_database.hpp"
 
+#include "support/admin_sql.hpp"
 #include "support/test_env.hpp"
 
 #include "db/conninfo.hpp"
@@ -51,15 +52,6 @@ std::string with_database(const std::string& url, const std::string& database) {
     conninfo += " " + std::string(option->keyword) + "=" + quoted_conninfo_value(option->val);
   }
   return conninfo;
-}
-
-db::PgConnPtr connect_or_throw(const std::string& url) {
-  auto conn = db::connect_blocking(url, connect_timeout);
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    throw std::runtime_error("cannot connect to " + db::redact_conninfo(url) + ": " +
-                             (conn ? PQerrorMessage(conn.get()) : "out of memory"));
-  }
-  return conn;
 }
 
 db::PgResultPtr run(PGconn* conn, const std::string& sql) {

@@ -43,8 +43,7 @@ void RunningService::stop() {
 }
 
 std::string query_scalar(const std::string& sql, std::initializer_list<std::string> params) {
-  auto conn = db::connect_blocking(database_url(), std::chrono::seconds(5));
-  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
+  const auto conn = connect_or_throw(database_url());
   const auto rows = first_column(conn.get(), sql, params);
   return rows.empty() ? std::string() : rows.front();
 }
