@@ -1,6 +1,8 @@
 // The two drivers run the same statements and differ only in how they wait: async suspends the
 // coroutine while PostgreSQL works, sync holds the io thread inside libpq.
+#include "db/bench_store.hpp"
 #include "db/pool.hpp"
+#include "support/db_results.hpp"
 #include "support/test_env.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,14 +28,14 @@ std::vector<std::string> order_of_query_and_other_work(db::DbMode mode) {
                                db::make_connection_factory(mode, io.get_executor(), {.database_url = database_url()}));
   std::vector<std::string> order;
   // Open the connection first so the race below is about the query alone.
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { (void)co_await pool->execute(db::Statement::ping, {}); },
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { (void)co_await pool->execute(db::ping, {}); },
                  asio::detached);
   io.run();
   io.restart();
 
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    auto outcome = co_await pool->execute(db::Statement::bench_sleep, db::Params().add(std::int64_t{50}));
-    order.push_back(outcome.ok() ? "query" : "query failed: " + outcome.error.message);
+    auto outcome = co_await pool->execute(db::bench_statements::sleep, db::Params().add(std::int64_t{50}));
+    order.push_back(outcome.has_value() ? "query" : "query failed: " + error_message(outcome));
   }, asio::detached);
   asio::post(io, [&] { order.push_back("other work"); });
   io.run();
@@ -56,8 +58,8 @@ TEST(DbModes, PoolHandsAFreedConnectionToTheNextWaiter) {
   int succeeded = 0;
   for (int i = 0; i < 20; ++i) {
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto outcome = co_await pool->execute(db::Statement::ping, {});
-      if (outcome.ok()) ++succeeded;
+      auto outcome = co_await pool->execute(db::ping, {});
+      if (outcome.has_value()) ++succeeded;
     }, asio::detached);
   }
   io.run();
@@ -69,16 +71,16 @@ TEST(DbModes, PoolRefusesWaitersBeyondTheQueueBound) {
   asio::io_context io{1};
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1, .max_waiters = 2},
                                db::make_connection_factory(db::DbMode::async, io.get_executor(), {.database_url = database_url()}));
-  std::vector<db::ErrorKind> results;
+  std::vector<std::optional<db::ErrorKind>> results;
   for (int i = 0; i < 5; ++i) {
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto outcome = co_await pool->execute(db::Statement::ping, {});
-      results.push_back(outcome.error.kind);
+      auto outcome = co_await pool->execute(db::ping, {});
+      results.push_back(error_kind(outcome));
     }, asio::detached);
   }
   io.run();
   // One opens the connection, two wait for it, two are refused at once.
-  EXPECT_EQ(std::count(results.begin(), results.end(), db::ErrorKind::none), 3);
+  EXPECT_EQ(std::count(results.begin(), results.end(), std::nullopt), 3);
   EXPECT_EQ(std::count(results.begin(), results.end(), db::ErrorKind::pool_exhausted), 2);
 }
 
@@ -88,13 +90,12 @@ TEST(DbModes, UnreachableDatabaseFailsFastAsUnavailable) {
     auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 2},
                                  db::make_connection_factory(mode, io.get_executor(),
                                                              {.database_url = "postgresql://x@127.0.0.1:1/none"}));
-    db::DbError error;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      error = (co_await pool->execute(db::Statement::ping, {})).error;
-    }, asio::detached);
+    db::Result<db::Rows> outcome;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { outcome = co_await pool->execute(db::ping, {}); },
+                   asio::detached);
     io.run();
-    EXPECT_EQ(error.kind, db::ErrorKind::unavailable);
-    EXPECT_FALSE(error.message.empty());
+    EXPECT_EQ(error_kind(outcome), db::ErrorKind::unavailable);
+    EXPECT_FALSE(outcome.has_value() || outcome.error().message.empty());
   }
 }
 

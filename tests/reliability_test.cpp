@@ -2,6 +2,7 @@
 // and when clients leave early. Tests that take PostgreSQL away run against a PrivateCluster so
 // that the suite's shared cluster never goes down under tests running in parallel.
 #include "handlers/user_input.hpp"
+#include "support/db_results.hpp"
 #include "support/admin_sql.hpp"
 #include "support/api_test.hpp"
 #include "support/reliability_cluster.hpp"
@@ -369,13 +370,13 @@ class FailingConnection : public db::Connection {
  public:
   FailingConnection(boost::asio::any_io_executor executor, std::chrono::milliseconds delay)
       : executor_(std::move(executor)), delay_(delay) {}
-  boost::asio::awaitable<db::DbError> open() override {
+  boost::asio::awaitable<db::Result<void>> open() override {
     boost::asio::steady_timer timer(executor_, delay_);
     co_await timer.async_wait(boost::asio::use_awaitable);
-    co_return db::DbError::make(db::ErrorKind::unavailable, "FATAL:  the database system is in recovery mode");
+    co_return db::DbError(db::ErrorKind::unavailable, "FATAL:  the database system is in recovery mode");
   }
-  boost::asio::awaitable<db::QueryOutcome> execute(db::Statement, const db::Params&) override {
-    co_return db::QueryOutcome{{}, db::DbError::make(db::ErrorKind::unavailable, "not open")};
+  boost::asio::awaitable<db::Result<db::Rows>> execute(const db::StatementSpec&, const db::Params&) override {
+    co_return db::DbError(db::ErrorKind::unavailable, "not open");
   }
   bool broken() const noexcept override { return true; }
 
@@ -391,12 +392,12 @@ TEST(PoolOutage, RequestsQueuedBehindAFailedConnectFailFastInsteadOfWaitingOutTh
   boost::asio::io_context io{1};
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1, .acquire_timeout = 5s},
                                [&io] { return std::make_unique<FailingConnection>(io.get_executor(), 100ms); });
-  std::vector<std::pair<db::ErrorKind, Clock::duration>> outcomes;
+  std::vector<std::pair<std::optional<db::ErrorKind>, Clock::duration>> outcomes;
   const auto started = Clock::now();
   for (int i = 0; i < 3; ++i) {  // the first connects, the others queue behind it
     boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      const auto outcome = co_await pool->execute(db::Statement::ping, {});
-      outcomes.emplace_back(outcome.error.kind, Clock::now() - started);
+      const auto outcome = co_await pool->execute(db::ping, {});
+      outcomes.emplace_back(error_kind(outcome), Clock::now() - started);
     }, boost::asio::detached);
   }
   io.run_for(10s);

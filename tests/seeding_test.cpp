@@ -1,6 +1,7 @@
 // First-start seeding against a real database and a local stand-in for random-data-api.com.
 #include "seed/offline_generator.hpp"
-#include "seed/seed_store.hpp"
+#include "db/seed_store.hpp"
+#include "support/db_results.hpp"
 #include "support/random_data_api_fixtures.hpp"
 #include "support/scratch_database.hpp"
 #include "support/service_fixture.hpp"
@@ -14,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 #include <thread>
 
 namespace coffeehouse::testing {
@@ -40,7 +42,7 @@ test_support::ResponseScript api_answering(std::size_t count, std::chrono::milli
     const bool coffee = request.target.starts_with("/api/coffee/random_coffee");
     return ScriptedResponse{.status = 200,
                             .body = coffee ? test_support::array_body(count, test_support::coffee_fixture)
-                                           : test_support::array_body(count, test_support::address_fixture),
+                                           : test_support::address_texts_body(count),
                             .headers = {{boost::beast::http::field::content_type, "application/json"}},
                             .delay = delay};
   };
@@ -83,6 +85,24 @@ TEST(Seeding, FirstStartStoresTenCoffeesAndTenUsersFromTheApi) {
   // Every user got one of the new coffees.
   EXPECT_EQ(database.column("SELECT count(*) FROM users u JOIN coffee c ON c.id = u.coffee_id"),
             std::vector<std::string>{"10"});
+  // Each address is stored as the very text the API sent, every digit of every number, and served
+  // so by GET /users/{id}. (Which user got which address is the insert's business: the address's
+  // own "id" says which one was sent.)
+  const auto ids = database.column("SELECT id FROM users ORDER BY id");
+  const auto stored = database.column("SELECT address::text FROM users ORDER BY id");
+  ASSERT_EQ(stored.size(), 10u);
+  std::set<std::int64_t> addresses_seen;
+  for (std::size_t index = 0; index < stored.size(); ++index) {
+    const auto address_id = json::parse(stored[index]).at("id").as_int64();
+    addresses_seen.insert(address_id);
+    const auto sent = test_support::address_text_fixture(address_id);
+    EXPECT_EQ(stored[index], sent);
+    const auto served = service.client().get("/users/" + ids[index]);
+    ASSERT_EQ(served.status(), 200);
+    EXPECT_NE(served.body().find("\"address\" : " + sent), std::string::npos) << served.body();
+  }
+  EXPECT_EQ(addresses_seen.size(), 10u);
+  EXPECT_EQ(*addresses_seen.begin(), 1000);
   const auto requests = api.requests();
   ASSERT_EQ(requests.size(), 2u);
   for (const auto& request : requests) EXPECT_NE(request.target.find("size=10"), std::string::npos) << request.target;
@@ -150,12 +170,11 @@ TEST(Seeding, StoringIsAllOrNothing) {
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1},
                                db::make_connection_factory(db::DbMode::async, io.get_executor(),
                                                            db::ConnectionOptions{.database_url = database.url()}));
-  auto stored = boost::asio::co_spawn(io, seed::store_seed_data(*pool, data, seed::StorePolicy::only_if_empty),
-                                      boost::asio::use_future);
+  db::SeedStore store(*pool);
+  auto stored = boost::asio::co_spawn(io, store.store(data, db::SeedPolicy::only_if_empty), boost::asio::use_future);
   io.run();
   const auto result = stored.get();
-  EXPECT_FALSE(result.stored);
-  EXPECT_EQ(result.error.kind, db::ErrorKind::query);
+  EXPECT_EQ(error_kind(result), db::ErrorKind::invalid_value) << error_message(result);
   EXPECT_EQ(database.count("coffee"), 0);
   EXPECT_EQ(database.count("users"), 0);
 }

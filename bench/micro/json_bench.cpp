@@ -1,80 +1,52 @@
-// JSON rendering: rows as libpq returns them (text format) to the response body, for one user
-// (GET /users/{id}), a page of users (GET /users?country=) and a list of coffees (search).
-#include "db/query_result.hpp"
-#include "db/statements.hpp"
-#include "handlers/representations.hpp"
+// Responses from documents: PostgreSQL builds the JSON text (json_build_object, json_agg) and the
+// service copies it from the PGresult into the response body, for one user (GET /users/{id}) and
+// a page of users (GET /users?country=). Before documents came from the database, this was where
+// each column was parsed into Boost.JSON values and serialized again.
+#include "db/rows.hpp"
 #include "net/http.hpp"
 
 #include <benchmark/benchmark.h>
-#include <boost/json/array.hpp>
 
 #include <string>
-#include <vector>
 
-namespace coffeehouse::handlers {
+namespace coffeehouse::db {
 namespace {
 
-// A PGresult built in memory, shaped like the service's statements' results.
-db::Rows rows_of(const std::vector<const char*>& names, const std::vector<std::vector<const char*>>& values) {
-  db::PgResultPtr result(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
-  std::vector<PGresAttDesc> columns(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    columns[i] = PGresAttDesc{const_cast<char*>(names[i]), 0, 0, 0, 25, -1, -1};  // text
-  }
-  PQsetResultAttrs(result.get(), static_cast<int>(columns.size()), columns.data());
-  for (std::size_t row = 0; row < values.size(); ++row) {
-    for (std::size_t column = 0; column < values[row].size(); ++column) {
-      const char* value = values[row][column];
-      PQsetvalue(result.get(), static_cast<int>(row), static_cast<int>(column), const_cast<char*>(value),
-                 value == nullptr ? -1 : static_cast<int>(std::char_traits<char>::length(value)));
-    }
-  }
-  return db::Rows(std::move(result));
+// A one-column PGresult built in memory, holding `document` as PostgreSQL would send it.
+Rows document_row(const std::string& document) {
+  PgResultPtr result(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
+  PGresAttDesc column{const_cast<char*>("json_build_object"), 0, 0, 0, 114, -1, -1};  // json
+  PQsetResultAttrs(result.get(), 1, &column);
+  PQsetvalue(result.get(), 0, 0, const_cast<char*>(document.c_str()), static_cast<int>(document.size()));
+  return Rows(std::move(result));
 }
 
-const std::vector<const char*> user_row{
-    "48213", "Margarita", "Ivanova", nullptr, "t",
-    R"({"city": "Lake Amadoton", "country": "United States", "street_name": "Schaden Loaf", "zip_code": "17620-3721", "coordinates": {"lat": 12.13, "lng": -130.51}})",
-    "731", "Bluebery Mug", "Huila, Colombia", "bright", R"(["cherry","molasses","lemon"])"};
-const std::vector<const char*> coffee_row{"731", "Bluebery Mug", "Huila, Colombia", "bright",
-                                          R"(["cherry","molasses","lemon"])"};
-const std::vector<const char*> user_columns{"id", "name", "surname", "patronomic", "has_sale", "address",
-                                            "id", "title", "origin", "intensifier", "to_json"};
-const std::vector<const char*> coffee_columns{"id", "title", "origin", "intensifier", "to_json"};
+const std::string user_document =
+    R"({"id" : 48213, "name" : "Margarita", "surname" : "Ivanova", "patronomic" : null, "has_sale" : true, )"
+    R"("address" : {"city": "Lake Amadoton", "country": "United States", "street_name": "Schaden Loaf", )"
+    R"("zip_code": "17620-3721", "latitude": -7.6590285039183925, "longitude": 179.99999999999997}, )"
+    R"("coffee" : {"id" : 731, "title" : "Bluebery Mug", "origin" : "Huila, Colombia", "intensifier" : "bright", )"
+    R"("notes" : ["cherry","molasses","lemon"]}})";
 
-void one_user(benchmark::State& state) {
-  const auto rows = rows_of(user_columns, {user_row});
+void respond_with(benchmark::State& state, const std::string& document) {
+  const auto rows = document_row(document);
   for (auto _ : state) {
-    auto response = net::json_response(net::http::status::ok, user_json(rows, 0));
+    auto response = net::json_text_response(net::http::status::ok, std::string(rows.text(0, 0)));
     benchmark::DoNotOptimize(response.body().data());
   }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(document.size()));
 }
+
+void one_user(benchmark::State& state) { respond_with(state, user_document); }
 BENCHMARK(one_user);
 
 void page_of_users(benchmark::State& state) {
-  const auto rows = rows_of(user_columns, std::vector(static_cast<std::size_t>(state.range(0)), user_row));
-  for (auto _ : state) {
-    boost::json::array users;
-    for (int row = 0; row < rows.size(); ++row) users.push_back(user_json(rows, row));
-    auto response = net::json_response(net::http::status::ok,
-                                       boost::json::object{{"users", std::move(users)}, {"next_after_id", nullptr}});
-    benchmark::DoNotOptimize(response.body().data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  std::string page = R"({"users" : [)";
+  for (std::int64_t index = 0; index < state.range(0); ++index) page += (index == 0 ? "" : ", ") + user_document;
+  page += R"(], "next_after_id" : null})";
+  respond_with(state, page);
 }
-BENCHMARK(page_of_users)->Arg(20)->Arg(100);
-
-void list_of_coffees(benchmark::State& state) {
-  const auto rows = rows_of(coffee_columns, std::vector(static_cast<std::size_t>(state.range(0)), coffee_row));
-  for (auto _ : state) {
-    boost::json::array found;
-    for (int row = 0; row < rows.size(); ++row) found.push_back(coffee_json(rows, row, 0));
-    auto response = net::json_response(net::http::status::ok, found);
-    benchmark::DoNotOptimize(response.body().data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-BENCHMARK(list_of_coffees)->Arg(50);
+BENCHMARK(page_of_users)->Arg(20)->Arg(333);
 
 }  // namespace
-}  // namespace coffeehouse::handlers
+}  // namespace coffeehouse::db

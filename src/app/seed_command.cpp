@@ -1,8 +1,8 @@
 #include "app/commands.hpp"
 #include "app/config.hpp"
 #include "db/conninfo.hpp"
+#include "db/seed_store.hpp"
 #include "seed/seed_source.hpp"
-#include "seed/seed_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -36,19 +36,19 @@ int run_seed(const SeedCommandOptions& options) {
   seed::SeedDataSource source(options.source);
   auto result = boost::asio::co_spawn(
       io,
-      [&]() -> boost::asio::awaitable<seed::StoreResult> {
+      [&]() -> boost::asio::awaitable<db::Result<db::SeedStored>> {
         const auto data = co_await source.obtain(options.count);
-        co_return co_await seed::store_seed_data(*pool, data, seed::StorePolicy::always);
+        co_return co_await db::SeedStore(*pool).store(data, db::SeedPolicy::always);
       },
       boost::asio::use_future);
   io.run();
   pool->close();
   const auto stored = result.get();
-  if (stored.error) {
-    std::cerr << "coffeehouse: error: " << stored.error.message << '\n';
+  if (!stored) {
+    std::cerr << "coffeehouse: error: " << stored.error().message << '\n';
     return 1;
   }
-  std::cout << "added " << stored.coffees << " coffees and " << stored.users << " users\n";
+  std::cout << "added " << stored->coffees << " coffees and " << stored->users << " users\n";
   return 0;
 }
 

@@ -2,10 +2,10 @@
 
 #include "app/seed_gate.hpp"
 #include "seed/seed_source.hpp"
-#include "seed/seed_store.hpp"
 
 #include "db/connection.hpp"
 #include "db/pool.hpp"
+#include "db/seed_store.hpp"
 #include "handlers/routes.hpp"
 #include "net/listener.hpp"
 
@@ -47,7 +47,8 @@ struct Service::Worker {
                                                           db::ConnectionOptions{.database_url = config.database_url,
                                                                                 .statement_timeout = config.statement_timeout,
                                                                                 .pipeline = pipelines(config)}))),
-        services{*pool, state, [&owner] { return owner.collect_metrics(); },
+        services{db::UserStore(*pool), db::CoffeeStore(*pool), db::SchemaStore(*pool), db::BenchStore(*pool), state,
+                 [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),
         metrics(router.patterns().size()),
@@ -155,23 +156,22 @@ void Service::open_gates() {
 }
 
 asio::awaitable<void> Service::seed_then_open_gates() {
-  auto& pool = *workers_.front()->pool;
+  db::SeedStore store(*workers_.front()->pool);
   asio::steady_timer retry(workers_.front()->io);
   auto delay = std::chrono::milliseconds(250);
   bool gates_opened = false;
   while (!stopping_) {
-    auto [empty, error] = co_await seed::tables_are_empty(pool);
-    seed::StoreResult stored;
-    if (!error && empty) {
-      const auto data = co_await seed_source_->obtain(10);
-      stored = co_await seed::store_seed_data(pool, data, seed::StorePolicy::only_if_empty);
-      error = stored.error;
-    }
-    if (!error) {
-      if (stored.stored) spdlog::info("seeded the empty database with {} coffees and {} users", stored.coffees, stored.users);
+    auto seeded = co_await seed_if_empty(store);
+    if (seeded) {
+      if (seeded->stored) {
+        spdlog::info("seeded the empty database with {} coffees and {} users", seeded->coffees, seeded->users);
+      }
       break;
     }
-    if (error.kind == db::ErrorKind::query) {
+    const auto& error = seeded.error();
+    const bool passing_outage = error.kind == db::ErrorKind::unavailable ||
+                                error.kind == db::ErrorKind::pool_exhausted || error.kind == db::ErrorKind::timeout;
+    if (!passing_outage) {
       // Not a passing outage (e.g. the schema is missing): retrying will not help.
       spdlog::error("seeding failed: {}", error.message);
       break;
@@ -189,6 +189,14 @@ asio::awaitable<void> Service::seed_then_open_gates() {
   }
   state_.seeding_finished = true;
   if (!gates_opened) open_gates();
+}
+
+asio::awaitable<db::Result<db::SeedStored>> Service::seed_if_empty(db::SeedStore& store) {
+  auto empty = co_await store.tables_are_empty();
+  if (!empty) co_return empty.error();
+  if (!*empty) co_return db::SeedStored{};
+  const auto data = co_await seed_source_->obtain(10);
+  co_return co_await store.store(data, db::SeedPolicy::only_if_empty);
 }
 
 asio::awaitable<metrics::Snapshot> Service::collect_metrics() {

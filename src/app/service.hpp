@@ -2,6 +2,7 @@
 // The running service: one io thread per worker, each with its own event loop, accept loop on
 // the shared listening socket, sessions and database pool (share-nothing), plus graceful stop.
 #include "app/config.hpp"
+#include "db/seed_store.hpp"
 #include "handlers/services.hpp"
 #include "net/session.hpp"
 #include "seed/seed_source.hpp"
@@ -40,6 +41,7 @@ class Service {
 
   // --seed auto: fills empty tables once, holding requests back until done or impossible.
   boost::asio::awaitable<void> seed_then_open_gates();
+  boost::asio::awaitable<db::Result<db::SeedStored>> seed_if_empty(db::SeedStore& store);
   void open_gates();
   // Asks every io thread for a copy of its metrics and merges them.
   boost::asio::awaitable<metrics::Snapshot> collect_metrics();

@@ -14,15 +14,14 @@ void add_statements_command(CLI::App& root, int& exit_code) {
   command->add_option("--sql", *name, "Print the SQL text of the statement NAME")->option_text("NAME");
   command->callback([&exit_code, name] {
     exit_code = 0;
-    for (const auto& statement : db::all_statements()) {
-      if (name->empty()) {
-        std::cout << statement.name << '\n';
-      } else if (statement.name == *name) {
-        std::cout << statement.sql << '\n';
-        return;
-      }
+    if (name->empty()) {
+      for (const auto* statement : db::all_statements()) std::cout << statement->name << '\n';
+      return;
     }
-    if (name->empty()) return;
+    if (const auto* statement = db::find_statement(*name)) {
+      std::cout << statement->sql << '\n';
+      return;
+    }
     std::cerr << "coffeehouse: error: --sql: no statement named '" << *name << "' (list them with 'coffeehouse statements')\n";
     exit_code = 2;
   });

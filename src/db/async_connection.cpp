@@ -31,7 +31,7 @@ class ResultCollector {
     kept_is_error_ = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE;
     kept_ = std::move(result);
   }
-  QueryOutcome outcome(PGconn* conn) { return classify_result(std::move(kept_), conn); }
+  Result<Rows> outcome(PGconn* conn) { return classify_result(std::move(kept_), conn); }
 
  private:
   PgResultPtr kept_;
@@ -46,7 +46,7 @@ struct AsyncConnection::Sent {
                                  // results are still read, and dropped
   ResultCollector results;
   bool results_done = false;  // its results are in; its Sync's result is next
-  void answer(QueryOutcome outcome);
+  void answer(Result<Rows> outcome);
 };
 
 // Lives in the frame of the coroutine that waits for a query's outcome. If the frame is
@@ -65,18 +65,18 @@ class AsyncConnection::Awaiting {
     if (sent_ != nullptr) sent_->awaiting = nullptr;
   }
 
-  void deliver(QueryOutcome outcome) {
+  void deliver(Result<Rows> outcome) {
     outcome_ = std::move(outcome);
     sent_ = nullptr;
     wake_.cancel();
   }
-  asio::awaitable<QueryOutcome> outcome() {
+  asio::awaitable<Result<Rows>> outcome() {
     // Delivered already when the connection failed before this coroutine got to wait.
     if (sent_ != nullptr) (void)co_await wake_.async_wait(use_tuple);
     if (sent_ != nullptr) {
       // The wait was cancelled: the query stays in the pipeline, and its answer will be dropped.
       std::exchange(sent_, nullptr)->awaiting = nullptr;
-      co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, "the wait for the query's result was cancelled")};
+      co_return DbError(ErrorKind::unavailable, "the wait for the query's result was cancelled");
     }
     co_return std::move(outcome_);
   }
@@ -84,10 +84,10 @@ class AsyncConnection::Awaiting {
  private:
   asio::steady_timer wake_;
   Sent* sent_;
-  QueryOutcome outcome_;
+  Result<Rows> outcome_;
 };
 
-void AsyncConnection::Sent::answer(QueryOutcome outcome) {
+void AsyncConnection::Sent::answer(Result<Rows> outcome) {
   if (awaiting == nullptr) return;
   awaiting->deliver(std::move(outcome));
   awaiting = nullptr;
@@ -105,10 +105,10 @@ AsyncConnection::~AsyncConnection() {
 
 DbError AsyncConnection::fail(ErrorKind kind, std::string message) {
   broken_ = true;
-  return DbError::make(kind, std::move(message));
+  return {kind, std::move(message)};
 }
 
-DbError AsyncConnection::watch_current_socket() {
+Result<void> AsyncConnection::watch_current_socket() {
   // Asio watches a duplicate of libpq's socket that this object owns, not libpq's own fd.
   // libpq closes its fd whenever it drops a connection (the server went away, a failed connect
   // attempt), and another io thread's new connection may get that number at once. Were Asio
@@ -123,7 +123,7 @@ DbError AsyncConnection::watch_current_socket() {
   const int own_fd = ::fcntl(libpq_fd, F_DUPFD_CLOEXEC, 0);
   if (own_fd < 0) return fail(ErrorKind::unavailable, std::string("duplicating the connection's socket: ") + std::strerror(errno));
   socket_.assign(own_fd);
-  return DbError{};
+  return {};
 }
 
 asio::awaitable<error_code> AsyncConnection::wait_for(Readiness readiness) {
@@ -146,7 +146,7 @@ asio::awaitable<error_code> AsyncConnection::wait_for(Readiness readiness) {
   co_return error_code{};
 }
 
-asio::awaitable<DbError> AsyncConnection::open() {
+asio::awaitable<Result<void>> AsyncConnection::open() {
   broken_ = true;
   conn_ = start_connect(options_.database_url, options_.connect_timeout);
   if (!conn_) co_return fail(ErrorKind::unavailable, "out of memory starting a connection");
@@ -169,9 +169,9 @@ asio::awaitable<DbError> AsyncConnection::open() {
       deadline.cancel();
       co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
     }
-    if (auto error = watch_current_socket()) {
+    if (auto watched = watch_current_socket(); !watched) {
       deadline.cancel();
-      co_return error;
+      co_return watched;
     }
     const auto ec = co_await wait_for(poll_status == PGRES_POLLING_READING ? Readiness::readable : Readiness::writable);
     if (timed_out) co_return fail(ErrorKind::unavailable, "timed out connecting to the database");
@@ -183,59 +183,57 @@ asio::awaitable<DbError> AsyncConnection::open() {
   }
   deadline.cancel();
   if (PQsetnonblocking(conn_.get(), 1) != 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
-  if (auto error = watch_current_socket()) co_return error;
+  if (auto watched = watch_current_socket(); !watched) co_return watched;
   broken_ = false;
 
-  if (auto error = co_await prepare_session()) {
-    broken_ = true;
-    co_return error;
-  }
-  co_return DbError{};
+  auto prepared = co_await prepare_session();
+  if (!prepared) broken_ = true;
+  co_return prepared;
 }
 
-asio::awaitable<DbError> AsyncConnection::prepare_session() {
+asio::awaitable<Result<void>> AsyncConnection::prepare_session() {
   // Every statement is prepared, and the session configured, in one pipeline: one round trip
   // instead of one per statement. Without pipelining the connection leaves pipeline mode after.
   PGconn* conn = conn_.get();
   if (PQenterPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
-  for (const auto& statement : all_statements()) {
-    if (PQsendPrepare(conn, statement.name.data(), statement.sql.data(), 0, nullptr) == 0) {
+  for (const auto* statement : all_statements()) {
+    if (PQsendPrepare(conn, statement->name.data(), statement->sql.data(), 0, nullptr) == 0) {
       co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
     }
   }
   const auto settings = session_settings(options_);
-  if (PQsendQueryPrepared(conn, spec(Statement::configure_session).name.data(), settings.size(), settings.pointers(),
-                          nullptr, nullptr, 0) == 0 ||
+  if (PQsendQueryPrepared(conn, configure_session.name.data(), settings.size(), settings.pointers(), nullptr, nullptr,
+                          0) == 0 ||
       PQpipelineSync(conn) == 0) {
     co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
   }
-  if (auto error = co_await flush_outgoing()) co_return error;
+  if (auto flushed = co_await flush_outgoing(); !flushed) co_return flushed;
   // One outcome per statement, one for the settings, then the Sync's.
   for (std::size_t answered = 0; answered <= all_statements().size(); ++answered) {
-    if (auto outcome = co_await read_outcome(); !outcome.ok()) co_return std::move(outcome.error);
+    if (auto outcome = co_await read_outcome(); !outcome) co_return outcome.error();
   }
-  if (auto synced = co_await read_outcome(); !synced.ok()) co_return std::move(synced.error);
+  if (auto synced = co_await read_outcome(); !synced) co_return synced.error();
   if (!options_.pipeline && PQexitPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
-  co_return DbError{};
+  co_return Result<void>{};
 }
 
-asio::awaitable<QueryOutcome> AsyncConnection::execute(Statement statement, const Params& params) {
-  if (broken_) co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, "connection is not open")};
+asio::awaitable<Result<Rows>> AsyncConnection::execute(const StatementSpec& statement, const Params& params) {
+  if (broken_) co_return DbError(ErrorKind::unavailable, "connection is not open");
   if (options_.pipeline) co_return co_await execute_pipelined(statement, params);
-  if (PQsendQueryPrepared(conn_.get(), spec(statement).name.data(), params.size(), params.pointers(), nullptr,
-                          nullptr, 0) == 0) {
-    co_return QueryOutcome{{}, fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()))};
+  if (PQsendQueryPrepared(conn_.get(), statement.name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) ==
+      0) {
+    co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   }
-  if (auto error = co_await flush_outgoing()) co_return QueryOutcome{{}, std::move(error)};
+  if (auto flushed = co_await flush_outgoing(); !flushed) co_return flushed.error();
   co_return co_await read_outcome();
 }
 
-asio::awaitable<DbError> AsyncConnection::flush_outgoing() {
+asio::awaitable<Result<void>> AsyncConnection::flush_outgoing() {
   // PQflush returns 1 while data is still queued. The server may be waiting for us to read
   // before it reads more, so wait for either direction and consume input when readable.
   for (;;) {
     const int pending = PQflush(conn_.get());
-    if (pending == 0) co_return DbError{};
+    if (pending == 0) co_return Result<void>{};
     if (pending < 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
     if (const auto ec = co_await wait_for(Readiness::either)) {
       co_return fail(ErrorKind::unavailable, "waiting to send: " + ec.message());
@@ -244,32 +242,30 @@ asio::awaitable<DbError> AsyncConnection::flush_outgoing() {
   }
 }
 
-asio::awaitable<QueryOutcome> AsyncConnection::read_outcome() {
+asio::awaitable<Result<Rows>> AsyncConnection::read_outcome() {
   ResultCollector results;
   for (;;) {
-    if (PQconsumeInput(conn_.get()) == 0) {
-      co_return QueryOutcome{{}, fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()))};
-    }
+    if (PQconsumeInput(conn_.get()) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
     while (PQisBusy(conn_.get()) == 0) {
       PgResultPtr result(PQgetResult(conn_.get()));
       if (!result) co_return results.outcome(conn_.get());
       // A Sync's result stands alone: no null follows it.
-      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) co_return QueryOutcome{Rows(std::move(result)), {}};
+      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) co_return Rows(std::move(result));
       results.add(std::move(result));
     }
     if (const auto ec = co_await wait_for(Readiness::readable)) {
-      co_return QueryOutcome{{}, fail(ErrorKind::unavailable, "waiting for a result: " + ec.message())};
+      co_return fail(ErrorKind::unavailable, "waiting for a result: " + ec.message());
     }
   }
 }
 
-asio::awaitable<QueryOutcome> AsyncConnection::execute_pipelined(Statement statement, const Params& params) {
+asio::awaitable<Result<Rows>> AsyncConnection::execute_pipelined(const StatementSpec& statement,
+                                                                 const Params& params) {
   PGconn* conn = conn_.get();
-  if (PQsendQueryPrepared(conn, spec(statement).name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) ==
-          0 ||
+  if (PQsendQueryPrepared(conn, statement.name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) == 0 ||
       PQpipelineSync(conn) == 0) {
     fail_pipeline(PQerrorMessage(conn));
-    co_return QueryOutcome{{}, DbError::make(ErrorKind::unavailable, PQerrorMessage(conn))};
+    co_return DbError(ErrorKind::unavailable, PQerrorMessage(conn));
   }
   Awaiting awaiting(*this);
   // PQpipelineSync sent what the socket took; the rest goes out when it is writable.
@@ -358,8 +354,8 @@ void AsyncConnection::take_pipeline_results() {
 
 void AsyncConnection::fail_pipeline(std::string message) {
   broken_ = true;
-  const auto error = DbError::make(ErrorKind::unavailable, std::move(message));
-  for (auto& sent : sent_) sent.answer(QueryOutcome{{}, error});
+  const DbError error(ErrorKind::unavailable, std::move(message));
+  for (auto& sent : sent_) sent.answer(error);
   sent_.clear();
 }
 

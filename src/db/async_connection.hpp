@@ -22,8 +22,8 @@ class AsyncConnection final : public Connection {
   AsyncConnection(boost::asio::any_io_executor executor, ConnectionOptions options);
   ~AsyncConnection() override;
 
-  boost::asio::awaitable<DbError> open() override;
-  boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) override;
+  boost::asio::awaitable<Result<void>> open() override;
+  boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params) override;
   bool broken() const noexcept override { return broken_; }
 
  protected:
@@ -35,13 +35,13 @@ class AsyncConnection final : public Connection {
   class Awaiting;
 
   boost::asio::awaitable<boost::system::error_code> wait_for(Readiness readiness);
-  boost::asio::awaitable<DbError> flush_outgoing();
-  boost::asio::awaitable<QueryOutcome> read_outcome();
-  boost::asio::awaitable<DbError> prepare_session();
-  DbError watch_current_socket();
+  boost::asio::awaitable<Result<void>> flush_outgoing();
+  boost::asio::awaitable<Result<Rows>> read_outcome();
+  boost::asio::awaitable<Result<void>> prepare_session();
+  Result<void> watch_current_socket();
   DbError fail(ErrorKind kind, std::string message);
 
-  boost::asio::awaitable<QueryOutcome> execute_pipelined(Statement statement, const Params& params);
+  boost::asio::awaitable<Result<Rows>> execute_pipelined(const StatementSpec& statement, const Params& params);
   // The reader and the flusher run while there is something to read or to send. They hold
   // `alive` (false once the connection is destroyed) and touch nothing else after it is false.
   boost::asio::awaitable<void> read_pipeline(std::shared_ptr<bool> alive);

@@ -9,6 +9,14 @@
 
 namespace coffeehouse::db {
 
+const StatementSpec configure_session{"configure_session", "SELECT set_config('statement_timeout', $1::text, false)"};
+const StatementSpec ping{"ping", "SELECT 1"};
+
+bool Connection::session_is_idle() const noexcept {
+  PGconn* conn = native_handle();
+  return conn != nullptr && PQtransactionStatus(conn) == PQTRANS_IDLE;
+}
+
 bool Connection::survived_idling() noexcept {
   PGconn* conn = native_handle();
   if (broken() || conn == nullptr) return false;

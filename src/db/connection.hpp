@@ -3,7 +3,8 @@
 // in how they wait: AsyncConnection suspends the coroutine on socket readiness, SyncConnection
 // blocks the calling thread inside libpq (and so never suspends at all).
 #include "db/params.hpp"
-#include "db/query_result.hpp"
+#include "db/result.hpp"
+#include "db/rows.hpp"
 #include "db/statements.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -24,11 +25,15 @@ class Connection {
   virtual ~Connection() = default;
 
   // Connects and prepares every statement in all_statements().
-  virtual boost::asio::awaitable<DbError> open() = 0;
-  // One statement. Only a pipelining connection may be asked again before an earlier call ended.
-  virtual boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) = 0;
+  virtual boost::asio::awaitable<Result<void>> open() = 0;
+  // One statement of all_statements(). Only a pipelining connection may be asked again before an
+  // earlier call ended.
+  virtual boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params) = 0;
   // True once the connection failed in a way that makes it unusable; the pool drops it.
   virtual bool broken() const noexcept = 0;
+  // True when the session is outside any transaction with no statement in progress
+  // (PQTRANS_IDLE): only then may another caller use it.
+  bool session_is_idle() const noexcept;
   // For an idle connection: reads whatever the server sent meanwhile without blocking, and
   // reports whether the connection survived it. A server that restarted or terminated this
   // backend has closed the socket; this notices before a request is sent down a dead line.
@@ -55,8 +60,12 @@ struct ConnectionOptions {
   bool pipeline = false;
 };
 
-// The session settings every connection gets once it is open (see Statement::configure_session).
+// Run once per connection after preparing, with session_settings(): the server cancels any
+// statement that runs longer (SQLSTATE 57014), which leaves the connection idle and usable.
+extern const StatementSpec configure_session;
 Params session_settings(const ConnectionOptions& options);
+// SELECT 1: what tests and probes send when any statement will do.
+extern const StatementSpec ping;
 
 using ConnectionFactory = std::function<std::unique_ptr<Connection>()>;
 

@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace coffeehouse::db {
@@ -12,9 +14,11 @@ namespace asio = boost::asio;
 namespace {
 
 // A waiter's acquire timeout passed with nothing handed to it.
-DbError waited_in_vain() {
-  return DbError::make(ErrorKind::pool_exhausted, "no database connection became free in time");
-}
+DbError waited_in_vain() { return {ErrorKind::pool_exhausted, "no database connection became free in time"}; }
+
+DbError pool_closed() { return {ErrorKind::unavailable, "the pool is closed"}; }
+
+DbError database_unavailable() { return {ErrorKind::unavailable, "the database is unavailable"}; }
 
 }  // namespace
 
@@ -46,7 +50,7 @@ struct Pool::Waiter {
   std::unique_ptr<Connection> handed_over;  // for acquire()
   Shared* shared = nullptr;                  // for execute(): room on this connection, counted
   bool may_open = false;  // a slot became free: the waiter should open a connection itself
-  DbError failure;        // no connection will come: the pool closed, or the database is unreachable
+  std::optional<DbError> failure;  // no connection will come: the pool closed, or the database is unreachable
 };
 
 Lease::Lease(std::shared_ptr<Pool> pool, std::unique_ptr<Connection> connection)
@@ -68,11 +72,11 @@ void Lease::release() noexcept {
   pool_.reset();
 }
 
-asio::awaitable<QueryOutcome> Lease::execute(Statement statement, const Params& params) {
+asio::awaitable<Result<Rows>> Lease::execute(const StatementSpec& statement, const Params& params) {
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = co_await connection_->execute(statement, params);
+  auto rows = co_await connection_->execute(statement, params);
   pool_->query_durations_.observe(std::chrono::steady_clock::now() - started);
-  co_return outcome;
+  co_return rows;
 }
 
 std::shared_ptr<Pool> Pool::create(asio::any_io_executor executor, PoolOptions options, ConnectionFactory factory) {
@@ -92,44 +96,45 @@ PoolStats Pool::stats() const noexcept {
   return {idle, leased_ + shared_.size() - idle, connecting_, waiters_.size()};
 }
 
-asio::awaitable<QueryOutcome> Pool::execute(Statement statement, const Params& params) {
+asio::awaitable<Result<Rows>> Pool::execute(const StatementSpec& statement, const Params& params) {
   const auto keep_pool_alive = shared_from_this();
   auto taken = co_await take_shared();
-  if (taken.shared == nullptr) co_return QueryOutcome{{}, std::move(taken.error)};
+  if (!taken) co_return taken.error();
+  Shared& shared = **taken;
   const auto started = std::chrono::steady_clock::now();
-  auto outcome = co_await taken.shared->connection->execute(statement, params);
+  auto rows = co_await shared.connection->execute(statement, params);
   query_durations_.observe(std::chrono::steady_clock::now() - started);
-  return_shared(*taken.shared);
-  co_return outcome;
+  return_shared(shared);
+  co_return rows;
 }
 
-asio::awaitable<Pool::Taken> Pool::take_shared() {
-  if (closed_) co_return Taken{nullptr, DbError::make(ErrorKind::unavailable, "the pool is closed")};
+asio::awaitable<Result<Pool::Shared*>> Pool::take_shared() {
+  if (closed_) co_return pool_closed();
   if (auto idle = idle_shared(); idle != shared_.end()) {
     ++idle->in_flight;
-    co_return Taken{&*idle, {}};
+    co_return &*idle;
   }
   const bool can_open = open_count() < options_.max_connections;
   if (can_open && !in_backoff()) co_return co_await open_shared();
   if (auto* least = least_loaded()) {
     ++least->in_flight;
-    co_return Taken{least, {}};
+    co_return least;
   }
-  if (auto refusal = refuse_to_wait(can_open)) co_return Taken{nullptr, std::move(*refusal)};
+  if (auto refusal = refuse_to_wait(can_open)) co_return std::move(*refusal);
 
   Waiter waiter(*this, false);
   co_await wait_in_queue(waiter);
-  if (waiter.shared != nullptr) co_return Taken{std::exchange(waiter.shared, nullptr), {}};
+  if (waiter.shared != nullptr) co_return std::exchange(waiter.shared, nullptr);
   if (waiter.may_open) co_return co_await open_shared();
-  if (waiter.failure) co_return Taken{nullptr, std::move(waiter.failure)};
-  co_return Taken{nullptr, waited_in_vain()};
+  if (waiter.failure) co_return std::move(*waiter.failure);
+  co_return waited_in_vain();
 }
 
-asio::awaitable<Pool::Acquired> Pool::acquire() {
-  if (closed_) co_return Acquired{{}, DbError::make(ErrorKind::unavailable, "the pool is closed")};
+asio::awaitable<Result<Lease>> Pool::acquire() {
+  if (closed_) co_return pool_closed();
   const auto own = [this](std::unique_ptr<Connection> connection) {
     ++leased_;
-    return Acquired{Lease(shared_from_this(), std::move(connection)), {}};
+    return Lease(shared_from_this(), std::move(connection));
   };
   if (auto idle = idle_shared(); idle != shared_.end()) {
     auto connection = std::move(idle->connection);
@@ -138,27 +143,25 @@ asio::awaitable<Pool::Acquired> Pool::acquire() {
   }
   const bool can_open = open_count() < options_.max_connections;
   if (!can_open || in_backoff()) {
-    if (auto refusal = refuse_to_wait(can_open)) co_return Acquired{{}, std::move(*refusal)};
+    if (auto refusal = refuse_to_wait(can_open)) co_return std::move(*refusal);
     Waiter waiter(*this, true);
     co_await wait_in_queue(waiter);
-    if (waiter.handed_over) co_return Acquired{Lease(shared_from_this(), std::move(waiter.handed_over)), {}};
-    if (waiter.failure) co_return Acquired{{}, std::move(waiter.failure)};
-    if (!waiter.may_open) {
-      co_return Acquired{{}, waited_in_vain()};
-    }
+    if (waiter.handed_over) co_return Lease(shared_from_this(), std::move(waiter.handed_over));
+    if (waiter.failure) co_return std::move(*waiter.failure);
+    if (!waiter.may_open) co_return waited_in_vain();
   }
   auto opened = co_await connect();
-  if (opened.error) co_return Acquired{{}, std::move(opened.error)};
-  co_return own(std::move(opened.connection));
+  if (!opened) co_return opened.error();
+  co_return own(std::move(*opened));
 }
 
 std::optional<DbError> Pool::refuse_to_wait(bool can_open) const {
   if (can_open && open_count() == 0) {
     // Nothing is open and the last attempt failed moments ago: fail fast rather than queue.
-    return DbError::make(ErrorKind::unavailable, "the database is unavailable");
+    return database_unavailable();
   }
   if (waiters_.size() >= options_.max_waiters) {
-    return DbError::make(ErrorKind::pool_exhausted, "too many requests are waiting for a database connection");
+    return DbError(ErrorKind::pool_exhausted, "too many requests are waiting for a database connection");
   }
   return std::nullopt;
 }
@@ -192,38 +195,48 @@ Pool::Shared* Pool::least_loaded() noexcept {
   return least;
 }
 
-asio::awaitable<Pool::Opened> Pool::connect() {
+asio::awaitable<Result<std::unique_ptr<Connection>>> Pool::connect() {
   ++connecting_;
   auto connection = factory_();
-  auto error = co_await connection->open();
+  auto opened = co_await connection->open();
   --connecting_;
-  if (error) {
+  if (!opened) {
     backoff_ = backoff_.count() == 0 ? options_.initial_backoff : std::min(backoff_ * 2, options_.max_backoff);
     next_connect_attempt_ = std::chrono::steady_clock::now() + backoff_;
     // Requests that queued behind this attempt would sit out their acquire timeout. With nothing
     // open they fail fast, as a request arriving now does.
-    if (open_count() == 0) fail_waiters(DbError::make(ErrorKind::unavailable, "the database is unavailable"));
-    co_return Opened{nullptr, std::move(error)};
+    if (open_count() == 0) fail_waiters(database_unavailable());
+    co_return opened.error();
   }
   backoff_ = std::chrono::milliseconds{0};
-  if (closed_) co_return Opened{nullptr, DbError::make(ErrorKind::unavailable, "the pool is closed")};
-  co_return Opened{std::move(connection), {}};
+  if (closed_) co_return pool_closed();
+  co_return std::move(connection);
 }
 
-asio::awaitable<Pool::Taken> Pool::open_shared() {
+asio::awaitable<Result<Pool::Shared*>> Pool::open_shared() {
   auto opened = co_await connect();
-  if (opened.error) co_return Taken{nullptr, std::move(opened.error)};
-  auto& shared = shared_.emplace_back(Shared{std::move(opened.connection), 1});
+  if (!opened) co_return opened.error();
+  auto& shared = shared_.emplace_back(Shared{std::move(*opened), 1});
   // With pipelining, the new connection has room for the waiters too.
   serve_waiters(std::prev(shared_.end()));
-  co_return Taken{&shared, {}};
+  co_return &shared;
+}
+
+bool Pool::reusable(const Connection& connection) noexcept {
+  if (connection.broken()) return false;
+  if (connection.session_is_idle()) return true;
+  spdlog::warn("a database connection came back inside a transaction or with a statement unfinished; closing it");
+  return false;
 }
 
 void Pool::return_shared(Shared& shared) noexcept {
   --shared.in_flight;
   const auto it = std::find_if(shared_.begin(), shared_.end(), [&](const Shared& s) { return &s == &shared; });
-  if (closed_ || shared.connection->broken()) {
-    if (shared.in_flight != 0) return;  // the others in flight on it are failing too
+  // With other statements still in flight the session is busy by definition; it is judged when
+  // the last of them comes back.
+  const bool others_in_flight = shared.in_flight != 0;
+  if (closed_ || shared.connection->broken() || (!others_in_flight && !reusable(*shared.connection))) {
+    if (others_in_flight) return;  // the others in flight on it are failing too
     shared_.erase(it);
     if (!closed_) slot_freed();
     return;
@@ -233,7 +246,7 @@ void Pool::return_shared(Shared& shared) noexcept {
 
 void Pool::give_back(std::unique_ptr<Connection> connection) noexcept {
   --leased_;
-  if (closed_ || connection->broken()) {
+  if (closed_ || !reusable(*connection)) {
     connection.reset();
     if (!closed_) slot_freed();
     return;
@@ -275,7 +288,7 @@ void Pool::slot_freed() noexcept {
 void Pool::close() {
   closed_ = true;
   std::erase_if(shared_, [](const Shared& shared) { return shared.in_flight == 0; });
-  fail_waiters(DbError::make(ErrorKind::unavailable, "the pool is closed"));
+  fail_waiters(pool_closed());
 }
 
 void Pool::fail_waiters(const DbError& error) {

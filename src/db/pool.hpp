@@ -4,6 +4,11 @@
 // queue with a deadline; a broken connection is dropped, and reconnecting backs off while the
 // database is unreachable so that requests fail fast instead of piling up.
 //
+// A connection comes back to the pool only when its session is idle: outside any transaction,
+// with nothing in progress. One left inside a transaction (a Transaction never committed, a
+// statement abandoned half-way) is closed, which makes the server roll that transaction back;
+// the next caller never inherits another's uncommitted work or its session state.
+//
 // execute() needs a connection only for one statement. With pipeline_depth > 1 (pipelining
 // connections) up to that many such statements share a connection at once: a statement goes to
 // an idle connection, else to a new one while under max_connections, else to the connection with
@@ -54,7 +59,7 @@ class Lease {
   ~Lease();
 
   explicit operator bool() const noexcept { return connection_ != nullptr; }
-  boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params);
+  boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params);
 
  private:
   void release() noexcept;
@@ -68,14 +73,11 @@ class Pool : public std::enable_shared_from_this<Pool> {
   static std::shared_ptr<Pool> create(boost::asio::any_io_executor executor, PoolOptions options,
                                       ConnectionFactory factory);
 
-  struct Acquired {
-    Lease lease;
-    DbError error;
-  };
-  boost::asio::awaitable<Acquired> acquire();
+  // A connection of the caller's own until the lease is destroyed.
+  boost::asio::awaitable<Result<Lease>> acquire();
 
-  // Acquire, run one statement, release: what most handlers need.
-  boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params);
+  // Acquire, run one statement, release: what most stores need.
+  boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params);
 
   // Closes idle connections and fails every waiter; leases still out are dropped on return.
   void close();
@@ -93,22 +95,13 @@ class Pool : public std::enable_shared_from_this<Pool> {
     std::unique_ptr<Connection> connection;
     std::size_t in_flight = 0;
   };
-  struct Taken {
-    Shared* shared = nullptr;
-    DbError error;
-  };
-
   // A place for one statement on a shared connection (in_flight counted), or why there is none.
-  boost::asio::awaitable<Taken> take_shared();
+  boost::asio::awaitable<Result<Shared*>> take_shared();
   void return_shared(Shared& shared) noexcept;
-  struct Opened {
-    std::unique_ptr<Connection> connection;
-    DbError error;
-  };
   // Opens a new connection, backing off after failures.
-  boost::asio::awaitable<Opened> connect();
+  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect();
   // Opens a connection into shared_ for the caller's statement.
-  boost::asio::awaitable<Taken> open_shared();
+  boost::asio::awaitable<Result<Shared*>> open_shared();
   // An idle shared connection that survived idling (stale ones are dropped on the way), or end().
   std::list<Shared>::iterator idle_shared();
   // The shared connection with the fewest statements in flight below pipeline_depth, or null.
@@ -118,6 +111,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Queues the caller until it is handed something, fails, or the acquire timeout passes.
   boost::asio::awaitable<void> wait_in_queue(Waiter& waiter);
   void give_back(std::unique_ptr<Connection> connection) noexcept;
+  // Whether a connection that has nothing in flight may serve again (see the class comment).
+  static bool reusable(const Connection& connection) noexcept;
   // A connection was dropped: its slot goes to the first waiter, which opens a new one.
   void slot_freed() noexcept;
   // Hands `shared` to waiters while it has room for them.

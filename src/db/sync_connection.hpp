@@ -10,8 +10,8 @@ class SyncConnection final : public Connection {
  public:
   explicit SyncConnection(ConnectionOptions options) : options_(std::move(options)) {}
 
-  boost::asio::awaitable<DbError> open() override;
-  boost::asio::awaitable<QueryOutcome> execute(Statement statement, const Params& params) override;
+  boost::asio::awaitable<Result<void>> open() override;
+  boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params) override;
   bool broken() const noexcept override;
 
  protected:

@@ -13,8 +13,7 @@ boost::asio::awaitable<net::Response> sleep_in_database(Services& services, cons
   auto milliseconds = integer_query_param(context, "ms", 100, 0, max_sleep_ms);
   if (is_response(milliseconds)) co_return std::get<net::Response>(std::move(milliseconds));
   const auto slept = std::get<std::int64_t>(milliseconds);
-  auto outcome = co_await services.pool.execute(db::Statement::bench_sleep, db::Params().add(slept));
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
+  if (auto done = co_await services.bench.sleep(slept); !done) co_return database_error_response(done.error());
   co_return net::json_response(net::http::status::ok, boost::json::object{{"slept_ms", slept}});
 }
 

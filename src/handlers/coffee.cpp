@@ -1,12 +1,10 @@
 // GET /coffee/search, GET /coffee/notes, GET /coffee/{id}
-#include "handlers/representations.hpp"
 #include "handlers/request_parsing.hpp"
 #include "handlers/routes.hpp"
 
 namespace coffeehouse::handlers {
 
 namespace http = net::http;
-namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
@@ -25,21 +23,15 @@ awaitable<net::Response> search_coffee(Services& services, const net::RequestCon
   auto limit = integer_query_param(context, "limit", default_search_limit, 1, max_search_limit);
   if (is_response(limit)) co_return std::get<net::Response>(std::move(limit));
 
-  db::Params params;
-  params.add(std::string_view(*text)).add(std::get<std::int64_t>(limit));
-  auto outcome = co_await services.pool.execute(db::Statement::search_coffee, params);
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-  json::array found;
-  for (int row = 0; row < outcome.rows.size(); ++row) found.push_back(coffee_json(outcome.rows, row, 0));
-  co_return net::json_response(http::status::ok, found);
+  auto found = co_await services.coffee.search(*text, std::get<std::int64_t>(limit));
+  if (!found) co_return database_error_response(found.error());
+  co_return net::json_text_response(http::status::ok, std::move(found->text));
 }
 
 awaitable<net::Response> list_notes(Services& services) {
-  auto outcome = co_await services.pool.execute(db::Statement::coffee_notes, {});
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-  json::array notes;
-  for (int row = 0; row < outcome.rows.size(); ++row) notes.emplace_back(json::string(outcome.rows.text(row, 0)));
-  co_return net::json_response(http::status::ok, notes);
+  auto notes = co_await services.coffee.notes();
+  if (!notes) co_return database_error_response(notes.error());
+  co_return net::json_text_response(http::status::ok, std::move(notes->text));
 }
 
 }  // namespace
@@ -52,8 +44,8 @@ void add_coffee_routes(net::Router& router, Services& services) {
              [&services](const net::RequestContext&) { return list_notes(services); });
   router.add(http::verb::get, "/coffee/{id}",
              [&services](const net::RequestContext& context) {
-               return fetch_one_by_id(services.pool, context, db::Statement::coffee_by_id, "coffee_not_found",
-                                      [](const db::Rows& rows, int row) { return coffee_json(rows, row, 0); });
+               return fetch_one_by_id(context, "coffee_not_found",
+                                      [&services](std::int64_t id) { return services.coffee.find(id); });
              });
 }
 

@@ -21,24 +21,23 @@ net::Response not_ready(std::string reason) {
 // Ready means: seeding is over, the database answers, and alembic_version holds exactly the heads of the
 // revisions this build ships (no pending migration, no unknown newer one).
 awaitable<net::Response> readiness(Services& services) {
-  auto outcome = co_await services.pool.execute(db::Statement::schema_versions, {});
-  if (!outcome.ok()) {
-    if (outcome.error.kind == db::ErrorKind::query) {
-      co_return not_ready("the schema is not migrated: " + outcome.error.message);
+  auto revisions = co_await services.schema.applied_revisions();
+  if (!revisions) {
+    if (revisions.error().kind == db::ErrorKind::query) {
+      co_return not_ready("the schema is not migrated: " + revisions.error().message);
     }
-    co_return not_ready("the database is unavailable: " + outcome.error.message);
+    co_return not_ready("the database is unavailable: " + revisions.error().message);
   }
   // Asked after the database: seeding waits for an unreachable database, and then that is the reason.
   if (!services.state.seeding_finished.load()) co_return not_ready("the database is being seeded");
-  std::vector<std::string> applied;
-  for (int row = 0; row < outcome.rows.size(); ++row) applied.emplace_back(outcome.rows.text(row, 0));
+  const auto& applied = *revisions;
   if (applied != services.state.expected_heads) {
     co_return not_ready(fmt::format("the schema is at [{}] but this build expects [{}]; run `coffeehouse migrate upgrade heads`",
                                     fmt::join(applied, ", "), fmt::join(services.state.expected_heads, ", ")));
   }
-  json::array revisions;
-  for (auto& revision : applied) revisions.emplace_back(json::string(revision));
-  co_return net::json_response(http::status::ok, json::object{{"status", "ready"}, {"revisions", std::move(revisions)}});
+  json::array listed;
+  for (const auto& revision : applied) listed.emplace_back(json::string(revision));
+  co_return net::json_response(http::status::ok, json::object{{"status", "ready"}, {"revisions", std::move(listed)}});
 }
 
 }  // namespace

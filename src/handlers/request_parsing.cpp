@@ -71,19 +71,18 @@ OrResponse<std::int64_t> integer_query_param(const net::RequestContext& context,
   return *parsed;
 }
 
-boost::asio::awaitable<net::Response> fetch_one_by_id(
-    db::Pool& pool, const net::RequestContext& context, db::Statement statement, std::string_view not_found_code,
-    std::function<boost::json::object(const db::Rows&, int)> to_json) {
+boost::asio::awaitable<net::Response> fetch_one_by_id(const net::RequestContext& context,
+                                                      std::string_view not_found_code, FindById find) {
   auto id = parse_path_id(context, "id");
   if (is_response(id)) co_return std::get<net::Response>(std::move(id));
   const auto row_id = std::get<std::int64_t>(id);
   const auto not_found = [&] { return net::error_response(http::status::not_found, not_found_code, "no such resource"); };
   if (row_id > max_serial_id) co_return not_found();  // no SERIAL value is that large
 
-  auto outcome = co_await pool.execute(statement, db::Params().add(row_id));
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-  if (outcome.rows.empty()) co_return not_found();
-  co_return net::json_response(http::status::ok, to_json(outcome.rows, 0));
+  auto found = co_await find(row_id);
+  if (!found) co_return database_error_response(found.error());
+  if (!*found) co_return not_found();
+  co_return net::json_text_response(http::status::ok, std::move((*found)->text));
 }
 
 net::Response database_error_response(const db::DbError& error) {
@@ -100,8 +99,9 @@ net::Response database_error_response(const db::DbError& error) {
       spdlog::warn("database timeout: {}", error.message);
       return net::error_response(http::status::gateway_timeout, "database_timeout",
                                  "the database did not answer in time");
+    case db::ErrorKind::missing_reference:
+    case db::ErrorKind::invalid_value:
     case db::ErrorKind::query:
-    case db::ErrorKind::none:
       break;
   }
   spdlog::error("database error {}: {}", error.sqlstate, error.message);

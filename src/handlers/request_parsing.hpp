@@ -1,8 +1,8 @@
 #pragma once
 // Turning request pieces into typed values, with the API's error response when they do not fit.
 // Each function returns either the value or the response to send instead.
-#include "db/pool.hpp"
-#include "db/query_result.hpp"
+#include "db/json_text.hpp"
+#include "db/result.hpp"
 #include "net/router.hpp"
 
 #include <boost/json/object.hpp>
@@ -38,12 +38,14 @@ OrResponse<std::optional<std::string>> single_query_param(const net::RequestCont
 OrResponse<std::int64_t> integer_query_param(const net::RequestContext& context, std::string_view name,
                                              std::int64_t fallback, std::int64_t min, std::int64_t max);
 
-// GET /things/{id}: 400 for an id that is not a number, 404 (with `not_found_code`) when no row
-// has it, else 200 with the first row as JSON. `to_json` maps (rows, row index) to the body; it
-// is taken by value because the coroutine runs after the caller's temporaries are gone.
-boost::asio::awaitable<net::Response> fetch_one_by_id(
-    db::Pool& pool, const net::RequestContext& context, db::Statement statement, std::string_view not_found_code,
-    std::function<boost::json::object(const db::Rows&, int)> to_json);
+// How a store finds one document by id: nullopt when there is none.
+using FindById = std::function<boost::asio::awaitable<db::Result<std::optional<db::JsonText>>>(std::int64_t)>;
+
+// GET /things/{id}: 400 for an id that is not a number, 404 (with `not_found_code`) when `find`
+// finds nothing, else 200 with the document. `find` is taken by value because the coroutine runs
+// after the caller's temporaries are gone.
+boost::asio::awaitable<net::Response> fetch_one_by_id(const net::RequestContext& context,
+                                                      std::string_view not_found_code, FindById find);
 
 // The response for a failed query: 503 with Retry-After when the database is unreachable or
 // the pool is exhausted, 504 on a statement timeout, 500 otherwise (logged, details hidden).

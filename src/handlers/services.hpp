@@ -1,6 +1,9 @@
 #pragma once
-// What handlers may use. One Services per io thread: its pool belongs to that thread alone.
-#include "db/pool.hpp"
+// What handlers may use. One Services per io thread: its stores use that thread's pool alone.
+#include "db/bench_store.hpp"
+#include "db/coffee_store.hpp"
+#include "db/schema_store.hpp"
+#include "db/user_store.hpp"
 #include "metrics/worker_metrics.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -21,7 +24,10 @@ struct AppState {
 };
 
 struct Services {
-  db::Pool& pool;
+  db::UserStore users;
+  db::CoffeeStore coffee;
+  db::SchemaStore schema;
+  db::BenchStore bench;
   const AppState& state;
   // Metrics merged over every io thread (each thread is asked for its own copy).
   std::function<boost::asio::awaitable<metrics::Snapshot>()> collect_metrics;

@@ -2,7 +2,6 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <array>
@@ -192,7 +191,7 @@ OrResponse<NewUser> parse_new_user(const net::Request& request, unsigned max_dep
   if (const auto* address = body.if_contains("address"); address != nullptr && !address->is_null()) {
     if (!address->is_object()) return wrong_type("address", "a JSON object or null");
     if (const auto problem = unstorable_in_jsonb(*address)) return invalid_value("address must not contain " + *problem);
-    user.address_json = json::serialize(*address);
+    user.body_with_address = request.body();
   }
 
   if (const auto* coffee_id = body.if_contains("coffee_id"); coffee_id != nullptr && !coffee_id->is_null()) {

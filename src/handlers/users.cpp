@@ -1,5 +1,4 @@
 // POST /users, GET /users/{id}, GET /users?country=
-#include "handlers/representations.hpp"
 #include "handlers/request_parsing.hpp"
 #include "handlers/routes.hpp"
 #include "handlers/user_input.hpp"
@@ -7,7 +6,6 @@
 namespace coffeehouse::handlers {
 
 namespace http = net::http;
-namespace json = boost::json;
 using boost::asio::awaitable;
 
 namespace {
@@ -20,20 +18,22 @@ awaitable<net::Response> create_user(Services& services, const net::RequestConte
   if (is_response(parsed)) co_return std::get<net::Response>(std::move(parsed));
   const auto& user = std::get<NewUser>(parsed);
 
-  db::Params params;
-  params.add(std::string_view(user.name)).add(user.surname).add(user.patronomic).add(user.has_sale);
-  params.add(user.address_json).add(user.coffee_id);
-  auto outcome = co_await services.pool.execute(db::Statement::insert_user, params);
-  if (!outcome.ok()) {
-    if (outcome.error.sqlstate == db::sqlstate::foreign_key_violation) {
-      co_return net::error_response(http::status::unprocessable_entity, "unknown_coffee",
-                                    "coffee_id " + std::to_string(user.coffee_id.value_or(0)) + " does not exist");
+  auto created = co_await services.users.insert(user);
+  if (!created) {
+    switch (created.error().kind) {
+      case db::ErrorKind::missing_reference:
+        co_return net::error_response(http::status::unprocessable_entity, "unknown_coffee",
+                                      "coffee_id " + std::to_string(user.coffee_id.value_or(0)) + " does not exist");
+      case db::ErrorKind::invalid_value:
+        // What the body's parser accepted and PostgreSQL did not (its json type is stricter).
+        co_return net::error_response(http::status::unprocessable_entity, "validation_failed",
+                                      "the database refused a value: " + created.error().message);
+      default:
+        co_return database_error_response(created.error());
     }
-    co_return database_error_response(outcome.error);
   }
-  auto body = user_json(outcome.rows, 0);
-  auto response = net::json_response(http::status::created, body);
-  response.set(http::field::location, "/users/" + std::to_string(body.at("id").as_int64()));
+  auto response = net::json_text_response(http::status::created, std::move(created->document.text));
+  response.set(http::field::location, "/users/" + std::to_string(created->id));
   co_return response;
 }
 
@@ -50,18 +50,10 @@ awaitable<net::Response> list_users_by_country(Services& services, const net::Re
   auto after_id = integer_query_param(context, "after_id", 0, 0, max_serial_id);
   if (is_response(after_id)) co_return std::get<net::Response>(std::move(after_id));
 
-  const auto page_size = std::get<std::int64_t>(limit);
-  db::Params params;
-  params.add(std::string_view(*name)).add(std::get<std::int64_t>(after_id)).add(page_size);
-  auto outcome = co_await services.pool.execute(db::Statement::users_by_country, params);
-  if (!outcome.ok()) co_return database_error_response(outcome.error);
-
-  json::array users;
-  for (int row = 0; row < outcome.rows.size(); ++row) users.push_back(user_json(outcome.rows, row));
-  // A full page may have a successor; the client continues from the last id it saw.
-  json::value next_after_id = nullptr;
-  if (static_cast<std::int64_t>(users.size()) == page_size) next_after_id = users.back().at("id");
-  co_return net::json_response(http::status::ok, json::object{{"users", std::move(users)}, {"next_after_id", next_after_id}});
+  auto page = co_await services.users.page_by_country(*name, std::get<std::int64_t>(after_id),
+                                                      std::get<std::int64_t>(limit));
+  if (!page) co_return database_error_response(page.error());
+  co_return net::json_text_response(http::status::ok, std::move(page->text));
 }
 
 }  // namespace
@@ -73,7 +65,7 @@ void add_user_routes(net::Router& router, Services& services) {
              [&services](const net::RequestContext& context) { return list_users_by_country(services, context); });
   router.add(http::verb::get, "/users/{id}",
              [&services](const net::RequestContext& context) {
-               return fetch_one_by_id(services.pool, context, db::Statement::user_by_id, "user_not_found", user_json);
+               return fetch_one_by_id(context, "user_not_found", [&services](std::int64_t id) { return services.users.find(id); });
              });
 }
 

@@ -5,9 +5,13 @@
 namespace coffeehouse::net {
 
 Response json_response(http::status status, const boost::json::value& body) {
+  return json_text_response(status, boost::json::serialize(body));
+}
+
+Response json_text_response(http::status status, std::string body) {
   Response response{status, 11};
   response.set(http::field::content_type, "application/json");
-  response.body() = boost::json::serialize(body);
+  response.body() = std::move(body);
   response.prepare_payload();
   return response;
 }

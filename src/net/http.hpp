@@ -4,6 +4,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace coffeehouse::net {
@@ -15,6 +16,8 @@ using Response = http::response<http::string_body>;
 
 // A JSON body with the right headers; keep-alive is decided later by the session.
 Response json_response(http::status status, const boost::json::value& body);
+// The same for JSON text that is already valid (documents PostgreSQL built), sent as it is.
+Response json_text_response(http::status status, std::string body);
 
 // {"error": {"code": "...", "message": "..."}} — the one error shape of the API.
 Response error_response(http::status status, std::string_view code, std::string_view message);

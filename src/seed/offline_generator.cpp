@@ -1,7 +1,10 @@
 #include "seed/offline_generator.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <random>
 #include <set>
 #include <string>
@@ -183,6 +186,26 @@ json::object make_address(Draw& draw, const Country& country) {
   return address;
 }
 
+// The object as JSON text. Boost.JSON 1.81 writes every double in exponent form (3.5E1); the
+// coordinates are written the way the seed API writes them, as the shortest decimal that reads
+// back as the same double.
+std::string address_text(const json::object& address) {
+  std::string text = "{";
+  for (const auto& member : address) {
+    if (text.size() > 1) text += ',';
+    text += json::serialize(json::string_view(member.key()));
+    text += ':';
+    if (member.value().is_double()) {
+      std::array<char, 32> digits{};
+      const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), member.value().get_double());
+      text.append(digits.data(), written.ptr);
+    } else {
+      text += json::serialize(member.value());
+    }
+  }
+  return text + "}";
+}
+
 }  // namespace
 
 SeedData generate_offline_seed(std::size_t count, std::uint64_t random_seed) {
@@ -193,9 +216,9 @@ SeedData generate_offline_seed(std::size_t count, std::uint64_t random_seed) {
 
   // Round-robin from a random first country: every country gets its share of users.
   const auto first_country = draw.index(countries.size());
-  std::vector<json::object> addresses;
+  std::vector<std::string> addresses;
   for (std::size_t index = 0; index < count; ++index) {
-    addresses.push_back(make_address(draw, countries[(first_country + index) % countries.size()]));
+    addresses.push_back(address_text(make_address(draw, countries[(first_country + index) % countries.size()])));
   }
   return assemble_seed_data(std::move(coffees), std::move(addresses), draw.next());
 }

@@ -26,7 +26,7 @@ struct Resource {
 };
 
 const Resource<CoffeeSeed> coffee_resource{"coffee", "/api/coffee/random_coffee", &coffees_from_response};
-const Resource<json::object> address_resource{"address", "/api/address/random_address", &addresses_from_response};
+const Resource<std::string> address_resource{"address", "/api/address/random_address", &addresses_from_response};
 
 boost::urls::url resource_url(const boost::urls::url& api_base, std::string_view path) {
   boost::urls::url url = api_base;

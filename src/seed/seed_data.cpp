@@ -1,5 +1,7 @@
 #include "seed/seed_data.hpp"
 
+#include "seed/json_slices.hpp"
+
 #include <boost/assert.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/throw_exception.hpp>
@@ -33,6 +35,7 @@ constexpr std::array<std::string_view, 32> user_names{
 struct Element {
   std::string name;  // "coffee[3]"
   json::object object;
+  std::string_view text;  // the element as the body writes it
 };
 
 std::string_view describe(json::kind kind) {
@@ -112,7 +115,7 @@ SeedResult<std::vector<Element>> elements_of(std::string_view body, std::string_
   };
   std::vector<Element> elements;
   if (parsed.is_object() && expected_count == 1) {
-    elements.push_back({element_name(0), std::move(parsed.get_object())});
+    elements.push_back({element_name(0), std::move(parsed.get_object()), trim_json_whitespace(body)});
     return elements;
   }
   if (!parsed.is_array()) {
@@ -125,11 +128,13 @@ SeedResult<std::vector<Element>> elements_of(std::string_view body, std::string_
     return SeedError{std::string{what} + " response: expected " + std::to_string(expected_count) +
                      " elements, got " + std::to_string(array.size())};
   }
+  const auto texts = element_texts(body);
+  BOOST_ASSERT(texts.size() == array.size());
   for (std::size_t index = 0; index < array.size(); ++index) {
     if (!array[index].is_object()) {
       return SeedError{element_name(index) + ": expected an object, got " + std::string{describe(array[index].kind())}};
     }
-    elements.push_back({element_name(index), std::move(array[index].get_object())});
+    elements.push_back({element_name(index), std::move(array[index].get_object()), texts[index]});
   }
   return elements;
 }
@@ -189,19 +194,20 @@ SeedResult<std::vector<CoffeeSeed>> coffees_from_response(std::string_view body,
   return coffees;
 }
 
-SeedResult<std::vector<json::object>> addresses_from_response(std::string_view body, std::size_t expected_count) {
+SeedResult<std::vector<std::string>> addresses_from_response(std::string_view body, std::size_t expected_count) {
   auto elements = elements_of(body, "address", expected_count);
   if (!elements) return elements.error();
-  std::vector<json::object> addresses;
+  std::vector<std::string> addresses;
   addresses.reserve(elements->size());
   for (auto& element : *elements) {
     if (const auto checked = check_address(element); !checked) return checked.error();
-    addresses.push_back(std::move(element.object));
+    // The parsed object only served the checks: what is stored is the text the API sent.
+    addresses.emplace_back(element.text);
   }
   return addresses;
 }
 
-SeedData assemble_seed_data(std::vector<CoffeeSeed> coffees, std::vector<json::object> addresses,
+SeedData assemble_seed_data(std::vector<CoffeeSeed> coffees, std::vector<std::string> addresses,
                             std::uint64_t random_seed) {
   BOOST_ASSERT_MSG(addresses.empty() || !coffees.empty(), "users need a coffee to point at");
   // mt19937_64's output is fixed by the standard, and reducing it by hand (rather than through a
@@ -221,7 +227,7 @@ SeedData assemble_seed_data(std::vector<CoffeeSeed> coffees, std::vector<json::o
     UserSeed user;
     user.name = user_names[name_order[index % name_order.size()]];
     user.has_sale = (random() & 1U) == 1U;
-    user.address = std::move(addresses[index]);
+    user.address_json = std::move(addresses[index]);
     user.coffee_index = random_index(coffees.size());
     data.users.push_back(std::move(user));
   }

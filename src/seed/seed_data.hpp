@@ -25,7 +25,7 @@ struct CoffeeSeed {
 struct UserSeed {
   std::string name;
   bool has_sale = false;
-  boost::json::object address;
+  std::string address_json;      // a JSON object, stored as this very text
   std::size_t coffee_index = 0;  // index into SeedData::coffees
 };
 
@@ -54,13 +54,13 @@ std::vector<std::string> split_notes(std::string_view notes);
 // be a JSON array of exactly expected_count elements; when expected_count is 1 a bare object
 // is accepted too, since the API answers size=1 and size-less calls that way.
 SeedResult<std::vector<CoffeeSeed>> coffees_from_response(std::string_view body, std::size_t expected_count);
-SeedResult<std::vector<boost::json::object>> addresses_from_response(std::string_view body,
-                                                                     std::size_t expected_count);
+// Addresses are returned as the text of each object exactly as the body has it.
+SeedResult<std::vector<std::string>> addresses_from_response(std::string_view body, std::size_t expected_count);
 
 // One user per address: a name from a built-in list, a random coffee among `coffees` and a
 // random has_sale, all drawn from random_seed (same seed, same users). Needs at least one
 // coffee when there are addresses.
-SeedData assemble_seed_data(std::vector<CoffeeSeed> coffees, std::vector<boost::json::object> addresses,
+SeedData assemble_seed_data(std::vector<CoffeeSeed> coffees, std::vector<std::string> addresses,
                             std::uint64_t random_seed);
 
 }  // namespace coffeehouse::seed

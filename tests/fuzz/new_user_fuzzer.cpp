@@ -62,11 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require_storable_text(user.name, "name");
   if (user.surname) require_storable_text(*user.surname, "surname");
   if (user.patronomic) require_storable_text(*user.patronomic, "patronomic");
-  if (user.address_json) {
+  if (user.body_with_address) {
+    require(*user.body_with_address == request.body(), "the address does not travel in the body's own text");
     boost::system::error_code ec;
-    const auto address = boost::json::parse(*user.address_json, ec);
-    require(!ec && address.is_object(), "the stored address is not a JSON object");
-    require_storable_json(address);
+    const auto body = boost::json::parse(*user.body_with_address, ec);
+    require(!ec && body.is_object() && body.at("address").is_object(), "the stored address is not a JSON object");
+    require_storable_json(body.at("address"));
   }
   if (user.coffee_id) require(*user.coffee_id >= 1 && *user.coffee_id <= handlers::max_serial_id, "coffee_id out of range");
   return 0;

@@ -13,11 +13,11 @@ namespace {
 
 class UnreachableConnection : public db::Connection {
  public:
-  boost::asio::awaitable<db::DbError> open() override {
-    co_return db::DbError::make(db::ErrorKind::unavailable, "no database while fuzzing");
+  boost::asio::awaitable<db::Result<void>> open() override {
+    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
   }
-  boost::asio::awaitable<db::QueryOutcome> execute(db::Statement, const db::Params&) override {
-    co_return db::QueryOutcome{{}, db::DbError::make(db::ErrorKind::unavailable, "no database while fuzzing")};
+  boost::asio::awaitable<db::Result<db::Rows>> execute(const db::StatementSpec&, const db::Params&) override {
+    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
   }
   bool broken() const noexcept override { return true; }
 
@@ -31,7 +31,7 @@ OfflineApp::OfflineApp()
     : pool_(db::Pool::create(io_.get_executor(), db::PoolOptions{},
                              [] { return std::make_unique<UnreachableConnection>(); })),
       state_{.expected_heads = {}, .seeding_finished{true}, .bench_routes = true},
-      services_{*pool_, state_,
+      services_{db::UserStore(*pool_), db::CoffeeStore(*pool_), db::SchemaStore(*pool_), db::BenchStore(*pool_), state_,
                 [this]() -> boost::asio::awaitable<metrics::Snapshot> {
                   co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}};
                 },

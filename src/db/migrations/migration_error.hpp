@@ -2,7 +2,7 @@
 // What a migration command can fail with: a malformed revision file, an unknown target, a refused
 // upgrade, a SQL error. All of them are expected outcomes the operator must read, so they travel
 // as values and end as one line on stderr.
-#include <boost/system/result.hpp>
+#include "db/result.hpp"
 
 #include <string>
 
@@ -15,8 +15,9 @@ struct MigrationError {
   std::string message;
 };
 
+// The data-access layer's one result type, with the migrations' error.
 template <class T>
-using Outcome = boost::system::result<T, MigrationError>;
+using Outcome = Result<T, MigrationError>;
 
 inline MigrationError fail(std::string message) {
   MigrationError error;

@@ -2,7 +2,7 @@
 
 #include "db/conninfo.hpp"
 #include "db/migrations/sql_script.hpp"
-#include "db/query_result.hpp"
+#include "db/rows.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -25,7 +25,7 @@ Outcome<long> outcome_of(PgResultPtr result, PGconn* conn) {
   if (result && PQresultStatus(result.get()) == PGRES_EMPTY_QUERY) return 0L;
   const std::string affected = result ? PQcmdTuples(result.get()) : "";
   auto outcome = classify_result(std::move(result), conn);
-  if (!outcome.ok()) return fail(one_line(outcome.error.message));
+  if (!outcome) return fail(one_line(outcome.error().message));
   return affected.empty() ? 0L : std::stol(affected);
 }
 
@@ -68,8 +68,8 @@ Outcome<void> MigrationSession::lock_migrations() {
 Outcome<bool> MigrationSession::version_table_exists() {
   const std::string text(version_table::exists_sql);
   auto outcome = classify_result(PgResultPtr(PQexec(conn_.get(), text.c_str())), conn_.get());
-  if (!outcome.ok()) return fail("cannot look for alembic_version: " + one_line(outcome.error.message));
-  return outcome.rows.boolean(0, 0);
+  if (!outcome) return fail("cannot look for alembic_version: " + one_line(outcome.error().message));
+  return outcome->boolean(0, 0);
 }
 
 Outcome<std::vector<std::string>> MigrationSession::version_rows() {
@@ -78,9 +78,9 @@ Outcome<std::vector<std::string>> MigrationSession::version_rows() {
   if (!*exists) return std::vector<std::string>{};
   const std::string text(version_table::select_rows_sql);
   auto outcome = classify_result(PgResultPtr(PQexec(conn_.get(), text.c_str())), conn_.get());
-  if (!outcome.ok()) return fail("cannot read alembic_version: " + one_line(outcome.error.message));
+  if (!outcome) return fail("cannot read alembic_version: " + one_line(outcome.error().message));
   std::vector<std::string> rows;
-  for (int row = 0; row < outcome.rows.size(); ++row) rows.emplace_back(outcome.rows.text(row, 0));
+  for (int row = 0; row < outcome->size(); ++row) rows.emplace_back(outcome->text(row, 0));
   // Sorted here, byte-wise like the graph's heads, not by ORDER BY: the database's collation may
   // order '_' or upper case differently, and `check` compares the two lists.
   std::sort(rows.begin(), rows.end());

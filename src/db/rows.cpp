@@ -1,4 +1,6 @@
-#include "db/query_result.hpp"
+#include "db/rows.hpp"
+
+#include <boost/throw_exception.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -6,13 +8,17 @@
 
 namespace coffeehouse::db {
 
-DbError DbError::make(ErrorKind kind, std::string message, std::string sqlstate) {
+DbError::DbError(ErrorKind error_kind, std::string text, std::string state)
+    : kind(error_kind), sqlstate(std::move(state)), message(std::move(text)) {
   // libpq messages end with a newline and may hold several lines ("connection refused\n\tIs the
   // server running ..."); log lines, CLI errors and JSON bodies read better as one line.
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::replace(message.begin(), message.end(), '\t', ' ');
-  return DbError{kind, std::move(sqlstate), std::move(message)};
+}
+
+void throw_exception_from_error(const DbError& error, const boost::source_location& location) {
+  boost::throw_with_location(std::runtime_error(error.message), location);
 }
 
 std::string_view Rows::text(int row, int column) const noexcept {
@@ -35,30 +41,37 @@ std::int64_t Rows::integer(int row, int column) const {
   return parsed;
 }
 
-QueryOutcome classify_result(PgResultPtr result, PGconn* conn) {
-  if (!result) {
-    return {{}, DbError::make(ErrorKind::unavailable, conn ? PQerrorMessage(conn) : "no connection")};
+namespace {
+
+ErrorKind kind_of(std::string_view code) {
+  if (code == sqlstate::query_canceled) return ErrorKind::timeout;
+  // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query). A backend that is
+  // shutting down (57P01–57P03: terminated, crash, not accepting connections) or a connection
+  // exception (class 08) ends the connection, whichever the error arrived with.
+  if (code.empty() || code.starts_with("08") || code == sqlstate::admin_shutdown || code == sqlstate::crash_shutdown ||
+      code == sqlstate::cannot_connect_now) {
+    return ErrorKind::unavailable;
   }
+  if (code == sqlstate::foreign_key_violation) return ErrorKind::missing_reference;
+  if (code.starts_with("22")) return ErrorKind::invalid_value;
+  return ErrorKind::query;
+}
+
+}  // namespace
+
+Result<Rows> classify_result(PgResultPtr result, PGconn* conn) {
+  if (!result) return DbError(ErrorKind::unavailable, conn ? PQerrorMessage(conn) : "no connection");
   switch (PQresultStatus(result.get())) {
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
-      return {Rows(std::move(result)), {}};
+    case PGRES_PIPELINE_SYNC:
+      return Rows(std::move(result));
     default: {
       const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
       const char* primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);
-      std::string message = primary ? primary : PQresultErrorMessage(result.get());
       std::string code = state ? state : "";
-      if (code == sqlstate::query_canceled) {
-        return {{}, DbError::make(ErrorKind::timeout, std::move(message), std::move(code))};
-      }
-      // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query). A backend that
-      // is shutting down (57P01–57P03: terminated, crash, not accepting connections) or a
-      // connection exception (class 08) ends the connection, whichever the error arrived with.
-      const bool connection_gone = code.empty() || code.starts_with("08") ||
-                                   code == sqlstate::admin_shutdown || code == sqlstate::crash_shutdown ||
-                                   code == sqlstate::cannot_connect_now;
-      const auto kind = connection_gone ? ErrorKind::unavailable : ErrorKind::query;
-      return {{}, DbError::make(kind, std::move(message), std::move(code))};
+      const auto kind = kind_of(code);
+      return DbError(kind, primary ? primary : PQresultErrorMessage(result.get()), std::move(code));
     }
   }
 }

@@ -1,0 +1,40 @@
+#pragma once
+// Coffees: the only code that knows the coffee statements, their parameters and what they return.
+#include "db/json_text.hpp"
+#include "db/pool.hpp"
+#include "db/result.hpp"
+#include "db/statements.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace coffeehouse::db {
+
+class CoffeeStore {
+ public:
+  explicit CoffeeStore(Pool& pool) noexcept : pool_(pool) {}
+
+  // {"id", "title", "origin", "intensifier", "notes": [...]}, or nullopt when no coffee has the id.
+  boost::asio::awaitable<Result<std::optional<JsonText>>> find(std::int64_t id);
+
+  // A JSON array of coffees whose title matches the web-search query `words` (english), best
+  // ts_rank first, then by id; at most `limit`.
+  boost::asio::awaitable<Result<JsonText>> search(std::string_view words, std::int64_t limit);
+
+  // A JSON array of the distinct notes of all coffees, in code-point order.
+  boost::asio::awaitable<Result<JsonText>> notes();
+
+ private:
+  Pool& pool_;
+};
+
+namespace coffee_statements {
+extern const StatementSpec by_id;
+extern const StatementSpec search;
+extern const StatementSpec notes;
+}  // namespace coffee_statements
+
+}  // namespace coffeehouse::db

@@ -1,0 +1,48 @@
+#pragma once
+// The one result type of the data-access layer: a value, or a DbError that says what kind of
+// failure it was, so that handlers map it to a status code without parsing messages.
+#include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace coffeehouse::db {
+
+enum class ErrorKind : std::uint8_t {
+  unavailable,        // could not connect, or the connection was lost
+  pool_exhausted,     // no connection became free in time / waiter queue full
+  timeout,            // statement timeout or query deadline
+  missing_reference,  // a row the statement refers to does not exist (foreign key)
+  invalid_value,      // PostgreSQL refused a value as data (SQLSTATE class 22)
+  query,              // the server rejected the statement otherwise (see sqlstate)
+};
+
+struct DbError {
+  // Not an aggregate: otherwise a std::string would construct one, and Result<std::string>
+  // could not tell a value from an error.
+  DbError() = default;
+  DbError(ErrorKind error_kind, std::string text, std::string state = {});
+
+  ErrorKind kind = ErrorKind::unavailable;
+  std::string sqlstate;  // five characters when the server answered, else empty
+  std::string message;   // one line
+};
+
+// Lets Result<T>::value() throw: only tests and start-up code call it.
+[[noreturn]] void throw_exception_from_error(const DbError& error, const boost::source_location& location);
+
+template <class T, class E = DbError>
+using Result = boost::system::result<T, E>;
+
+// SQLSTATEs the layer acts on.
+namespace sqlstate {
+inline constexpr std::string_view foreign_key_violation = "23503";
+inline constexpr std::string_view query_canceled = "57014";
+inline constexpr std::string_view admin_shutdown = "57P01";
+inline constexpr std::string_view crash_shutdown = "57P02";
+inline constexpr std::string_view cannot_connect_now = "57P03";
+}  // namespace sqlstate
+
+}  // namespace coffeehouse::db
