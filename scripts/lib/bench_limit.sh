@@ -3,7 +3,8 @@
 # scripts/bench once the cluster, the dataset and the async service are up; uses its globals
 # (BINARY, PGBENCH, work_dir, service_pid, service_port, pg_port, BENCH_ROLE, password, database, users,
 # duration, warmup, repeat, connections, dataset_lua, name, RESULTS_DIR, ...) and its helpers
-# (superuser_psql, wrk_command_for, run_wrk, check_services_alive, ms).
+# (superuser_psql, wrk_command_for, run_wrk, check_services_alive, ms, process_cpu_ticks, wrk_requests,
+# cpu_us_per_request).
 #
 # For each read route, pgbench runs the service's own prepared statement -- its SQL text printed by
 # `coffeehouse statements --sql NAME`, never a copy -- with parameters drawn the way the route's
@@ -155,41 +156,47 @@ run_pgbench() {
   tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$raw" | tail -n 1)"
   [[ -n "$tps" ]] || { cat "$raw" >&2; die "pgbench printed no tps for $route"; }
   read -r p50 p99 < <(pgbench_log_percentiles "$log_dir"/log.*)
-  printf '%s\tpgbench\t%s\t%s\t%s\t%s\t%s\t0\t0\n' "$route" "$clients" "$round" "$tps" "$p50" "$p99" >>"$limit_tsv"
+  # The service's columns (peak RSS, errors, CPU per request) stay 0, 0 and empty on pgbench's rows.
+  printf '%s\tpgbench\t%s\t%s\t%s\t%s\t%s\t0\t0\t\n' "$route" "$clients" "$round" "$tps" "$p50" "$p99" >>"$limit_tsv"
   rm -rf -- "$log_dir"
   printf '  %-8s pgbench %3s clients: %8.0f tps        p99 %8.2f ms\n' "$route" "$clients" "$tps" \
     "$(ms "$p99")" >&2
 }
 
 # run_service_wrk ROUTE ROUND: wrk against the async service, appended to $limit_tsv with the
-# service's peak RSS during the run.
+# service's peak RSS during the run and the CPU it used per request answered.
 run_service_wrk() {
-  local route="$1" round="$2" raw line pid="${service_pid[async]}" hwm errors
+  local route="$1" round="$2" raw line pid="${service_pid[async]}" hwm errors cpu_before cpu_after cpu_us
   raw="$work_dir/raw/wrk-$route-$round.txt"
   # shellcheck disable=SC2086 # the optional argument is one word or nothing
   wrk_command_for "${LIMIT_WRK_SCRIPT[$route]}" async "$connections" "$duration" ${LIMIT_WRK_ARGS[$route]:-}
   wrk_commands_by_route[$route]="$(printf '%q ' "${wrk_command[@]}")"
   reset_peak_rss "$pid"
+  cpu_before="$(process_cpu_ticks "$pid")"
   run_wrk "$raw" || { cat "$raw" >&2; die "wrk failed for $route"; }
+  cpu_after="$(process_cpu_ticks "$pid")"
   hwm="$(status_kb "$pid" VmHWM)"
   check_services_alive
   line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results for $route"; }
-  awk -v route="$route" -v round="$round" -v clients="$connections" -v hwm="$hwm" '
+  cpu_us="$(cpu_us_per_request $((cpu_after - cpu_before)) "$(wrk_requests "$raw")")"
+  awk -v route="$route" -v round="$round" -v clients="$connections" -v hwm="$hwm" -v cpu_us="$cpu_us" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-    END { printf "%s\tservice\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", route, clients, round, v["rps"], v["p50_us"], v["p99_us"], hwm,
-            v["http_errors"] + v["connect_errors"] + v["read_errors"] + v["write_errors"] + v["timeouts"] }' \
+    END { printf "%s\tservice\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", route, clients, round, v["rps"], v["p50_us"], v["p99_us"], hwm,
+            v["http_errors"] + v["connect_errors"] + v["read_errors"] + v["write_errors"] + v["timeouts"], cpu_us }' \
     <<<"$line" >>"$limit_tsv"
   errors="$(tail -n 1 "$limit_tsv" | cut -f 9)"
-  printf '  %-8s service %3s conns:   %8.0f req/s      p99 %8.2f ms  peak RSS %s KiB  errors %s\n' "$route" "$connections" \
-    "$(tail -n 1 "$limit_tsv" | cut -f 5)" "$(ms "$(tail -n 1 "$limit_tsv" | cut -f 7)")" "$hwm" "$errors" >&2
+  printf '  %-8s service %3s conns:   %8.0f req/s      p99 %8.2f ms  CPU %7s µs/req  peak RSS %s KiB  errors %s\n' "$route" \
+    "$connections" "$(tail -n 1 "$limit_tsv" | cut -f 5)" "$(ms "$(tail -n 1 "$limit_tsv" | cut -f 7)")" "$cpu_us" "$hwm" "$errors" >&2
 }
 
-# Per route: medians over the rounds of the service's req/s, of the best pgbench tps (the limit),
-# of their ratio within each round, and of the latencies; the service's highest peak RSS.
+# Per route: medians over the rounds of the service's req/s and CPU per request, of the best
+# pgbench tps (the limit), of their ratio within each round, and of the latencies; the service's
+# highest peak RSS. CPU per request is n/a when no round answered a request.
 summarize_limit() {
   awk -F'\t' '
     function median(list,    n, i, j, t, a) {
       n = split(list, a, " ")
+      if (n == 0) return "n/a"
       for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
@@ -203,6 +210,7 @@ summarize_limit() {
       service[$1 SUBSEP $4] = $5; p50[$1] = p50[$1] " " $6; p99[$1] = p99[$1] " " $7
       if ($8 > rss[$1]) rss[$1] = $8
       errors[$1] += $9; rounds[$1] = rounds[$1] " " $4
+      if ($10 != "n/a") cpu[$1] = cpu[$1] " " $10
     }
     END {
       for (r = 1; r <= routes; r++) {
@@ -214,7 +222,9 @@ summarize_limit() {
           ratio = ratio " " (best[key] > 0 ? service[key] / best[key] : 0)
           clients = clients (clients == "" ? "" : ",") best_clients[key]
         }
-        printf "%s\t%.0f\t%.0f\t%s\t%.3f\t%.0f\t%.0f\t%.0f\t%s\t%d\n", route, median(rps), median(lim), clients,
+        cpu_us = median(cpu[route])
+        printf "%s\t%.0f\t%s\t%.0f\t%s\t%.3f\t%.0f\t%.0f\t%.0f\t%s\t%d\n", route, median(rps),
+          (cpu_us == "n/a" ? cpu_us : sprintf("%.1f", cpu_us)), median(lim), clients,
           median(ratio), median(p50[route]), median(p99[route]), median(lim_p99), rss[route], errors[route]
       }
     }' "$limit_tsv"
@@ -223,7 +233,7 @@ summarize_limit() {
 limit_rounds() {
   local round route clients
   limit_tsv="$work_dir/limit.tsv"
-  printf 'route\tside\tclients\tround\trps\tp50_us\tp99_us\tpeak_rss_kb\terrors\n' >"$limit_tsv"
+  printf 'route\tside\tclients\tround\trps\tp50_us\tp99_us\tpeak_rss_kb\terrors\tcpu_us_per_request\n' >"$limit_tsv"
   mkdir -p "$work_dir/raw"
   declare -gA pgbench_defines_by_route=() wrk_commands_by_route=() pgbench_commands_by_route=()
   load_limit_parameters
@@ -315,7 +325,7 @@ soak_summary() {
 }
 
 limit_report() {
-  local report="$RESULTS_DIR/$name.md" summary route rps limit clients ratio p50 p99 limit_p99 rss errors target verdict
+  local report="$RESULTS_DIR/$name.md" summary route rps cpu_us limit clients ratio p50 p99 limit_p99 rss errors target verdict
   mkdir -p "$RESULTS_DIR"
   [[ -z "${limit_tsv:-}" ]] || cp "$limit_tsv" "$RESULTS_DIR/$name.tsv"
   [[ -z "${soak_tsv:-}" ]] || cp "$soak_tsv" "$RESULTS_DIR/$name-soak.tsv"
@@ -340,15 +350,18 @@ limit_report() {
       printf '(the order flips every round); %s round(s) of %s s each. **Limit** is the best pgbench tps of the round,\n' "$repeat" "$duration"
       printf '**ratio** the service'"'"'s req/s over the limit *of the same round*; the table shows medians over the\n'
       printf 'rounds. pgbench latencies come from its per-transaction log (10 %% sampled) at the best client count.\n'
-      printf 'Peak RSS is the service'"'"'s VmHWM during its wrk run (reset before each run). Every run: [%s.tsv](%s.tsv).\n\n' "$name" "$name"
-      printf '| Route | service req/s | pgbench limit tps (clients, per round) | **ratio** | target | service p50 / p99 ms | pgbench p99 ms | peak RSS MiB | errors |\n'
-      printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+      printf 'Peak RSS is the service'"'"'s VmHWM during its wrk run (reset before each run). Service CPU µs/req is the\n'
+      printf 'service process'"'"'s utime+stime during its wrk run over the requests wrk counted as answered (any status),\n'
+      printf 'counted by the kernel in %s ms ticks: only as good as the run is long. Every run: [%s.tsv](%s.tsv).\n\n' \
+        "$((1000 / CLK_TCK))" "$name" "$name"
+      printf '| Route | service req/s | service CPU µs/req | pgbench limit tps (clients, per round) | **ratio** | target | service p50 / p99 ms | pgbench p99 ms | peak RSS MiB | errors |\n'
+      printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
       summary="$(summarize_limit)"
-      while IFS=$'\t' read -r route rps limit clients ratio p50 p99 limit_p99 rss errors; do
+      while IFS=$'\t' read -r route rps cpu_us limit clients ratio p50 p99 limit_p99 rss errors; do
         target="${LIMIT_TARGET[$route]}"
         verdict="$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r >= t ? "met" : "not met") }')"
-        printf '| %s | %s | %s (%s) | **%.2f×** | ≥ %s× (%s) | %s / %s | %s | %s | %s |\n' "${LIMIT_LABEL[$route]}" "$rps" "$limit" \
-          "$clients" "$ratio" "$target" "$verdict" "$(ms "$p50")" "$(ms "$p99")" "$(ms "$limit_p99")" \
+        printf '| %s | %s | %s | %s (%s) | **%.2f×** | ≥ %s× (%s) | %s / %s | %s | %s | %s |\n' "${LIMIT_LABEL[$route]}" "$rps" "$cpu_us" \
+          "$limit" "$clients" "$ratio" "$target" "$verdict" "$(ms "$p50")" "$(ms "$p99")" "$(ms "$limit_p99")" \
           "$(awk -v kb="$rss" 'BEGIN { printf "%.1f", kb / 1024 }')" "$errors"
       done <<<"$summary"
       printf '\nTargets: p99 under %s ms at %s connections (with 1,000,000 users and 100,000 coffees); peak RSS ≤ %s MiB.\n' \
