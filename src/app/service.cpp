@@ -94,7 +94,10 @@ struct Service::Worker {
   net::SessionLimits limits;
   net::SessionRegistry sessions;
 
-  asio::io_context io{1};
+  // Everything that does I/O on this context (sockets, timers, libpq's descriptors) lives on its
+  // own thread; other threads only post to it. So the reactor needs no locks, while posting keeps
+  // them (collect_metrics, open_gates and request_stop post from other threads).
+  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::shared_ptr<db::Pool> pool;
   handlers::Services services;
   net::Router router;

@@ -225,6 +225,14 @@ asio::awaitable<Result<Rows>> AsyncConnection::execute(const StatementSpec& stat
     co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   }
   if (auto flushed = co_await flush_outgoing(); !flushed) co_return flushed.error();
+  // The answer is a round trip away: reading at once would only cost a recv() that finds nothing.
+  // (A flush that had to wait may have read input already: PQisBusy parses what libpq holds, and
+  // says whether the socket must still deliver the rest.)
+  if (PQisBusy(conn_.get()) != 0) {
+    if (const auto ec = co_await wait_for(Readiness::readable)) {
+      co_return fail(ErrorKind::unavailable, "waiting for a result: " + ec.message());
+    }
+  }
   co_return co_await read_outcome();
 }
 
