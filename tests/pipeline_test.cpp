@@ -2,6 +2,7 @@
 // one connection, each followed by its own Sync, answered in the order sent.
 #include "db/async_connection.hpp"
 #include "db/bench_store.hpp"
+#include "db/coffee_document.hpp"
 #include "db/coffee_store.hpp"
 #include "db/conninfo.hpp"
 #include "db/pool.hpp"
@@ -42,7 +43,9 @@ std::shared_ptr<db::Pool> one_pipelined_connection(asio::io_context& io, db::Con
 std::string title_of(const db::Result<db::Rows>& outcome) {
   if (!outcome.has_value()) return "error: " + error_message(outcome);
   if (outcome->empty()) return "no row";
-  return std::string(boost::json::parse(outcome->text(0, 0)).at("title").as_string());
+  std::string document;
+  db::append_coffee_document(document, *outcome, 0, 0);
+  return std::string(boost::json::parse(document).at("title").as_string());
 }
 
 // Starts `statement` on the pool at once and records its outcome when it ends.

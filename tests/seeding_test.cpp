@@ -99,7 +99,7 @@ TEST(Seeding, FirstStartStoresTenCoffeesAndTenUsersFromTheApi) {
     EXPECT_EQ(stored[index], sent);
     const auto served = service.client().get("/users/" + ids[index]);
     ASSERT_EQ(served.status(), 200);
-    EXPECT_NE(served.body().find("\"address\" : " + sent), std::string::npos) << served.body();
+    EXPECT_NE(served.body().find("\"address\":" + sent), std::string::npos) << served.body();
   }
   EXPECT_EQ(addresses_seen.size(), 10u);
   EXPECT_EQ(*addresses_seen.begin(), 1000);

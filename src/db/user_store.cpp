@@ -1,28 +1,59 @@
 #include "db/user_store.hpp"
 
-#include "db/documents_sql.hpp"
+#include "db/coffee_document.hpp"
 
 namespace coffeehouse::db {
 
 using boost::asio::awaitable;
+
+namespace {
+
+// Every statement that returns users selects these columns, in this order (user_document reads
+// them): the user, then its coffee's (NULL when it has none). address is a json column.
+#define COFFEEHOUSE_USER_COLUMNS \
+  "u.id, u.name, u.surname, u.patronomic, u.has_sale, u.address, " COFFEEHOUSE_COFFEE_COLUMNS("c")
+constexpr int coffee_first_column = 6;
+
+}  // namespace
+
+// {"id","name","surname","patronomic","has_sale","address","coffee"}: the address copied as
+// stored, the coffee embedded or null.
+void append_user_document(std::string& out, const Rows& rows, int row) {
+  out += "{\"id\":";
+  out += rows.text(row, 0);
+  out += ",\"name\":";
+  append_json_string(out, rows.text(row, 1));
+  out += ",\"surname\":";
+  append_json_string_or_null(out, rows.optional_text(row, 2));
+  out += ",\"patronomic\":";
+  append_json_string_or_null(out, rows.optional_text(row, 3));
+  out += ",\"has_sale\":";
+  append_json_boolean_or_null(out, rows.optional_text(row, 4));
+  out += ",\"address\":";
+  append_json_or_null(out, rows.optional_text(row, 5));
+  out += ",\"coffee\":";
+  if (rows.is_null(row, coffee_first_column)) {
+    out += "null";
+  } else {
+    append_coffee_document(out, rows, row, coffee_first_column);
+  }
+  out += '}';
+}
 
 namespace user_statements {
 
 // $1 id.
 const StatementSpec by_id{
     "user_by_id",
-    "SELECT " COFFEEHOUSE_USER_DOCUMENT("u", "c") " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id WHERE u.id = $1"};
+    "SELECT " COFFEEHOUSE_USER_COLUMNS " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id WHERE u.id = $1"};
 
 // $1 country, $2 after_id, $3 limit. Keyset pagination over (lower(country), id), served by
-// users_country_id_idx; the page is aggregated in id order into the whole response document.
-const StatementSpec by_country{
-    "users_by_country",
-    "SELECT json_build_object('users', coalesce(json_agg(page.document ORDER BY page.id), '[]'::json), "
-    "'next_after_id', CASE WHEN count(*) = $3 THEN max(page.id) END) "
-    "FROM (SELECT u.id, " COFFEEHOUSE_USER_DOCUMENT("u", "c") " AS document "
-    "FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id "
-    "WHERE lower(u.address->>'country') = lower($1) AND u.id > $2 "
-    "ORDER BY u.id LIMIT $3) AS page"};
+// users_country_id_idx.
+const StatementSpec by_country{"users_by_country",
+                               "SELECT " COFFEEHOUSE_USER_COLUMNS
+                               " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id "
+                               "WHERE lower(u.address->>'country') = lower($1) AND u.id > $2 "
+                               "ORDER BY u.id LIMIT $3"};
 
 // $1 name, $2 surname, $3 patronomic, $4 has_sale, $5 a JSON document whose "address" member
 // is stored, $6 coffee_id. Without a coffee_id the user gets a random coffee: a random point
@@ -39,31 +70,47 @@ const StatementSpec insert{
     "  INSERT INTO users (name, surname, patronomic, has_sale, address, coffee_id)"
     "  SELECT $1, $2, $3, $4, $5::json -> 'address', id FROM chosen_coffee"
     "  RETURNING *"
-    ") SELECT u.id, " COFFEEHOUSE_USER_DOCUMENT("u", "c") " FROM new_user u LEFT JOIN coffee c ON c.id = u.coffee_id"};
+    ") SELECT " COFFEEHOUSE_USER_COLUMNS " FROM new_user u LEFT JOIN coffee c ON c.id = u.coffee_id"};
 
 }  // namespace user_statements
 
 awaitable<Result<std::optional<JsonText>>> UserStore::find(std::int64_t id) {
-  auto rows = co_await pool_.execute(user_statements::by_id, Params().add(id));
+  const auto rows = co_await pool_.execute(user_statements::by_id, Params().add(id));
   if (!rows) co_return rows.error();
   if (rows->empty()) co_return std::optional<JsonText>{};
-  co_return std::optional<JsonText>{JsonText{std::string(rows->text(0, 0))}};
+  JsonText document;
+  append_user_document(document.text, *rows, 0);
+  co_return std::optional<JsonText>{std::move(document)};
 }
 
 awaitable<Result<JsonText>> UserStore::page_by_country(std::string_view country, std::int64_t after_id,
                                                        std::int64_t limit) {
-  auto rows = co_await pool_.execute(user_statements::by_country, Params().add(country).add(after_id).add(limit));
+  const auto rows = co_await pool_.execute(user_statements::by_country, Params().add(country).add(after_id).add(limit));
   if (!rows) co_return rows.error();
-  co_return JsonText{std::string(rows->text(0, 0))};
+  JsonText page;
+  page.text = "{\"users\":[";
+  for (int row = 0; row < rows->size(); ++row) {
+    if (row > 0) page.text += ',';
+    append_user_document(page.text, *rows, row);
+  }
+  // A full page may have a successor; the client continues from the last id it saw.
+  page.text += "],\"next_after_id\":";
+  page.text += rows->size() == limit && limit > 0 ? rows->text(rows->size() - 1, 0) : "null";
+  page.text += '}';
+  co_return page;
 }
 
 awaitable<Result<CreatedUser>> UserStore::insert(const NewUser& user) {
   Params params;
   params.add(std::string_view(user.name)).add(user.surname).add(user.patronomic).add(user.has_sale);
   params.add(user.body_with_address).add(user.coffee_id);
-  auto rows = co_await pool_.execute(user_statements::insert, params);
+  const auto rows = co_await pool_.execute(user_statements::insert, params);
   if (!rows) co_return rows.error();
-  co_return CreatedUser{rows->integer(0, 0), JsonText{std::string(rows->text(0, 1))}};
+  CreatedUser created{rows->integer(0, 0), {}};
+  append_user_document(created.document.text, *rows, 0);
+  co_return created;
 }
+
+#undef COFFEEHOUSE_USER_COLUMNS
 
 }  // namespace coffeehouse::db

@@ -1,7 +1,7 @@
 #pragma once
 // Users: the only code that knows the users statements, their parameters and what they return.
-// Documents come back as the JSON text PostgreSQL built, so what a client stored in `address`
-// (a json column, kept as sent) is served byte for byte: nothing passes through a double.
+// Documents are written from the rows as text (db/json_text.hpp), so what a client stored in
+// `address` (a json column, kept as sent) is served byte for byte: nothing passes through a double.
 #include "db/json_text.hpp"
 #include "db/pool.hpp"
 #include "db/result.hpp"
@@ -51,6 +51,10 @@ class UserStore {
  private:
   Pool& pool_;
 };
+
+// The document of row `row` of a statement that returns users (user_statements::*): what every
+// user route answers. Public for the microbenchmarks (bench/micro/json_bench.cpp).
+void append_user_document(std::string& out, const Rows& rows, int row);
 
 namespace user_statements {
 extern const StatementSpec by_id;
