@@ -26,6 +26,15 @@ std::string_view Rows::text(int row, int column) const noexcept {
           static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
 }
 
+std::size_t Rows::text_bytes() const noexcept {
+  std::size_t bytes = 0;
+  const int columns = result_ ? PQnfields(result_.get()) : 0;
+  for (int row = 0; row < size(); ++row) {
+    for (int column = 0; column < columns; ++column) bytes += static_cast<std::size_t>(PQgetlength(result_.get(), row, column));
+  }
+  return bytes;
+}
+
 std::optional<std::string_view> Rows::optional_text(int row, int column) const noexcept {
   if (is_null(row, column)) return std::nullopt;
   return text(row, column);

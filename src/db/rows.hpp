@@ -22,6 +22,8 @@ class Rows {
   std::optional<std::string_view> optional_text(int row, int column) const noexcept;
   std::int64_t integer(int row, int column) const;
   bool boolean(int row, int column) const noexcept { return text(row, column) == "t"; }
+  // Bytes of text in all values: what a document made from them needs, give or take its syntax.
+  std::size_t text_bytes() const noexcept;
   // The command tag ("INSERT 0 1", "COMMIT", ...).
   std::string_view command_status() const noexcept { return result_ ? PQcmdStatus(result_.get()) : ""; }
 
