@@ -28,11 +28,8 @@ const StatementSpec notes{"coffee_notes", "SELECT note FROM coffee_note ORDER BY
 
 awaitable<Result<std::optional<JsonText>>> CoffeeStore::find(std::int64_t id) {
   const auto rows = co_await pool_.execute(coffee_statements::by_id, Params().add(id));
-  if (!rows) co_return rows.error();
-  if (rows->empty()) co_return std::optional<JsonText>{};
-  JsonText document;
-  append_coffee_document(document.text, *rows, 0, 0);
-  co_return std::optional<JsonText>{std::move(document)};
+  co_return first_row_document(
+      rows, [](std::string& out, const Rows& found, int row) { append_coffee_document(out, found, row, 0); });
 }
 
 awaitable<Result<JsonText>> CoffeeStore::search(std::string_view words, std::int64_t limit) {

@@ -4,6 +4,9 @@
 // a stored -7.6590285039183925 or 1.0 reaches the client digit for digit. Boost.JSON would
 // parse such numbers into doubles (1.81 rounds some to a neighbour) and write them back in
 // exponent form.
+#include "db/result.hpp"
+#include "db/rows.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +17,17 @@ namespace coffeehouse::db {
 struct JsonText {
   std::string text;
 };
+
+// What GET /things/{id} needs from a statement's rows: the first row's document, written by
+// `write(out, rows, row)`, or nullopt when no row has the id.
+template <class WriteDocument>
+Result<std::optional<JsonText>> first_row_document(const Result<Rows>& rows, WriteDocument write) {
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<JsonText>{};
+  JsonText document;
+  write(document.text, *rows, 0);
+  return std::optional<JsonText>{std::move(document)};
+}
 
 // Appends `text` (valid UTF-8) as a JSON string literal: quotes, backslashes and control
 // characters escaped, everything else as it is.

@@ -76,11 +76,7 @@ const StatementSpec insert{
 
 awaitable<Result<std::optional<JsonText>>> UserStore::find(std::int64_t id) {
   const auto rows = co_await pool_.execute(user_statements::by_id, Params().add(id));
-  if (!rows) co_return rows.error();
-  if (rows->empty()) co_return std::optional<JsonText>{};
-  JsonText document;
-  append_user_document(document.text, *rows, 0);
-  co_return std::optional<JsonText>{std::move(document)};
+  co_return first_row_document(rows, append_user_document);
 }
 
 awaitable<Result<JsonText>> UserStore::page_by_country(std::string_view country, std::int64_t after_id,
