@@ -369,18 +369,19 @@ std::future<TimedAnswer> get_in_background(std::uint16_t port, std::string targe
 class FailingConnection : public db::Connection {
  public:
   FailingConnection(boost::asio::any_io_executor executor, std::chrono::milliseconds delay)
-      : executor_(std::move(executor)), delay_(delay) {}
-  boost::asio::awaitable<db::Result<void>> open() override {
+      : db::Connection(db::ConnectionOptions{}), executor_(std::move(executor)), delay_(delay) {}
+  bool broken() const noexcept override { return true; }
+
+ protected:
+  boost::asio::awaitable<db::Result<void>> connect() override {
     boost::asio::steady_timer timer(executor_, delay_);
     co_await timer.async_wait(boost::asio::use_awaitable);
     co_return db::DbError(db::ErrorKind::unavailable, "FATAL:  the database system is in recovery mode");
   }
-  boost::asio::awaitable<db::Result<db::Rows>> execute(const db::StatementSpec&, const db::Params&) override {
+  boost::asio::awaitable<db::Result<db::Rows>> exchange(std::span<const db::Step>) override {
     co_return db::DbError(db::ErrorKind::unavailable, "not open");
   }
-  bool broken() const noexcept override { return true; }
-
- protected:
+  void close() noexcept override {}
   PGconn* native_handle() const noexcept override { return nullptr; }
 
  private:

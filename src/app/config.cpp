@@ -57,6 +57,10 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->envname("COFFEEHOUSE_DB_PIPELINE_DEPTH")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
       ->capture_default_str();
+  add_choice_option(command, "--db-prepared-statements", config.db_prepared_statements, {{"on", true}, {"off", false}},
+                    "COFFEEHOUSE_DB_PREPARED_STATEMENTS", "on",
+                    "on prepares statements per connection; off sends each with its text and settings, for a "
+                    "transaction pooler (PgBouncer)");
   command.add_option("--threads", config.threads, "io threads, each with its own event loop and connections")
       ->envname("COFFEEHOUSE_THREADS")
       ->check(CLI::Range(1u, 256u))

@@ -23,6 +23,8 @@ struct ServeConfig {
   // Async mode: several requests' statements in flight on one connection (libpq pipeline mode).
   bool db_pipeline = false;
   std::size_t db_pipeline_depth = 16;
+  // Off: nothing outlives one exchange with the server, for transaction poolers (PgBouncer).
+  bool db_prepared_statements = true;
   unsigned threads = 2;
   unsigned pool_size = 4;
   std::size_t max_waiters = 1024;

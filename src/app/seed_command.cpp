@@ -27,12 +27,14 @@ int run_seed(const SeedCommandOptions& options) {
     throw CLI::ValidationError("--database-url", error);
   }
   // The same async pool and client the service uses, on a private event loop. A large --count
-  // is one long INSERT, so no statement timeout here.
+  // is one long INSERT, so no statement timeout here. Nothing is prepared: a one-off command runs
+  // a few statements once, and so works through a transaction pooler as it is.
   boost::asio::io_context io{1};
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1},
                                db::make_connection_factory(db::DbMode::async, io.get_executor(),
                                                            db::ConnectionOptions{.database_url = options.database_url,
-                                                                                .statement_timeout = {}}));
+                                                                                .statement_timeout = {},
+                                                                                .prepared_statements = false}));
   seed::SeedDataSource source(options.source);
   auto result = boost::asio::co_spawn(
       io,

@@ -46,7 +46,9 @@ struct Service::Worker {
                               db::make_connection_factory(config.db_mode, io.get_executor(),
                                                           db::ConnectionOptions{.database_url = config.database_url,
                                                                                 .statement_timeout = config.statement_timeout,
-                                                                                .pipeline = pipelines(config)}))),
+                                                                                .pipeline = pipelines(config),
+                                                                                .prepared_statements =
+                                                                                    config.db_prepared_statements}))),
         services{db::UserStore(*pool), db::CoffeeStore(*pool), db::SchemaStore(*pool), db::BenchStore(*pool), state,
                  [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},

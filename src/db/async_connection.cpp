@@ -20,32 +20,13 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-namespace {
 
-// One statement yields its results and then a null: keep the first error, else the last result.
-class ResultCollector {
- public:
-  void add(PgResultPtr result) {
-    if (kept_is_error_) return;
-    const auto status = PQresultStatus(result.get());
-    kept_is_error_ = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE;
-    kept_ = std::move(result);
-  }
-  Result<Rows> outcome(PGconn* conn) { return classify_result(std::move(kept_), conn); }
-
- private:
-  PgResultPtr kept_;
-  bool kept_is_error_ = false;
-};
-
-}  // namespace
-
-// A query in the pipeline, from its send until its Sync comes back.
+// An exchange in the pipeline, from its send until its Sync comes back.
 struct AsyncConnection::Sent {
   Awaiting* awaiting = nullptr;  // null once answered, or once its caller is gone: then the
                                  // results are still read, and dropped
   ResultCollector results;
-  bool results_done = false;  // its results are in; its Sync's result is next
+  std::size_t steps_left = 0;  // steps whose results are still to come; then its Sync's result
   void answer(Result<Rows> outcome);
 };
 
@@ -54,10 +35,11 @@ struct AsyncConnection::Sent {
 // drops the outcome instead of writing into freed memory.
 class AsyncConnection::Awaiting {
  public:
-  explicit Awaiting(AsyncConnection& connection)
+  Awaiting(AsyncConnection& connection, std::size_t steps)
       : wake_(connection.socket_.get_executor(), asio::steady_timer::time_point::max()),
         sent_(&connection.sent_.emplace_back()) {
     sent_->awaiting = this;
+    sent_->steps_left = steps;
   }
   Awaiting(const Awaiting&) = delete;
   Awaiting& operator=(const Awaiting&) = delete;
@@ -94,7 +76,7 @@ void AsyncConnection::Sent::answer(Result<Rows> outcome) {
 }
 
 AsyncConnection::AsyncConnection(asio::any_io_executor executor, ConnectionOptions options)
-    : options_(std::move(options)), socket_(std::move(executor)) {}
+    : Connection(std::move(options)), socket_(std::move(executor)) {}
 
 AsyncConnection::~AsyncConnection() {
   *alive_ = false;
@@ -146,15 +128,15 @@ asio::awaitable<error_code> AsyncConnection::wait_for(Readiness readiness) {
   co_return error_code{};
 }
 
-asio::awaitable<Result<void>> AsyncConnection::open() {
+asio::awaitable<Result<void>> AsyncConnection::connect() {
   broken_ = true;
-  conn_ = start_connect(options_.database_url, options_.connect_timeout);
+  conn_ = start_connect(options().database_url, options().connect_timeout);
   if (!conn_) co_return fail(ErrorKind::unavailable, "out of memory starting a connection");
   if (PQstatus(conn_.get()) == CONNECTION_BAD) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   watch_server_notices(conn_.get());
 
   // libpq's connect_timeout only applies to its blocking functions; bound the poll loop ourselves.
-  asio::steady_timer deadline(socket_.get_executor(), options_.connect_timeout);
+  asio::steady_timer deadline(socket_.get_executor(), options().connect_timeout);
   bool timed_out = false;
   deadline.async_wait([this, &timed_out](error_code ec) {
     if (ec) return;
@@ -184,46 +166,25 @@ asio::awaitable<Result<void>> AsyncConnection::open() {
   deadline.cancel();
   if (PQsetnonblocking(conn_.get(), 1) != 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   if (auto watched = watch_current_socket(); !watched) co_return watched;
+  // Pipeline mode always: an exchange's steps share one Sync and one round trip.
+  if (PQenterPipelineMode(conn_.get()) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   broken_ = false;
-
-  auto prepared = co_await prepare_session();
-  if (!prepared) broken_ = true;
-  co_return prepared;
-}
-
-asio::awaitable<Result<void>> AsyncConnection::prepare_session() {
-  // Every statement is prepared, and the session configured, in one pipeline: one round trip
-  // instead of one per statement. Without pipelining the connection leaves pipeline mode after.
-  PGconn* conn = conn_.get();
-  if (PQenterPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
-  for (const auto* statement : all_statements()) {
-    if (PQsendPrepare(conn, statement->name.data(), statement->sql.data(), 0, nullptr) == 0) {
-      co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
-    }
-  }
-  const auto settings = session_settings(options_);
-  if (PQsendQueryPrepared(conn, configure_session.name.data(), settings.size(), settings.pointers(), nullptr, nullptr,
-                          0) == 0 ||
-      PQpipelineSync(conn) == 0) {
-    co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
-  }
-  if (auto flushed = co_await flush_outgoing(); !flushed) co_return flushed;
-  // One outcome per statement, one for the settings, then the Sync's.
-  for (std::size_t answered = 0; answered <= all_statements().size(); ++answered) {
-    if (auto outcome = co_await read_outcome(); !outcome) co_return outcome.error();
-  }
-  if (auto synced = co_await read_outcome(); !synced) co_return synced.error();
-  if (!options_.pipeline && PQexitPipelineMode(conn) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn));
   co_return Result<void>{};
 }
 
-asio::awaitable<Result<Rows>> AsyncConnection::execute(const StatementSpec& statement, const Params& params) {
-  if (broken_) co_return DbError(ErrorKind::unavailable, "connection is not open");
-  if (options_.pipeline) co_return co_await execute_pipelined(statement, params);
-  if (PQsendQueryPrepared(conn_.get(), statement.name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) ==
-      0) {
-    co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
+Result<void> AsyncConnection::send_exchange(std::span<const Step> steps) {
+  PGconn* conn = conn_.get();
+  for (const auto& step : steps) {
+    if (!send_step(conn, step)) return fail(ErrorKind::unavailable, PQerrorMessage(conn));
   }
+  if (PQpipelineSync(conn) == 0) return fail(ErrorKind::unavailable, PQerrorMessage(conn));
+  return {};
+}
+
+asio::awaitable<Result<Rows>> AsyncConnection::exchange(std::span<const Step> steps) {
+  if (broken_) co_return DbError(ErrorKind::unavailable, "connection is not open");
+  if (options().pipeline) co_return co_await exchange_pipelined(steps);
+  if (auto sent = send_exchange(steps); !sent) co_return sent.error();
   if (auto flushed = co_await flush_outgoing(); !flushed) co_return flushed.error();
   // The answer is a round trip away: reading at once would only cost a recv() that finds nothing.
   // (A flush that had to wait may have read input already: PQisBusy parses what libpq holds, and
@@ -233,7 +194,7 @@ asio::awaitable<Result<Rows>> AsyncConnection::execute(const StatementSpec& stat
       co_return fail(ErrorKind::unavailable, "waiting for a result: " + ec.message());
     }
   }
-  co_return co_await read_outcome();
+  co_return co_await read_exchange(steps.size());
 }
 
 asio::awaitable<Result<void>> AsyncConnection::flush_outgoing() {
@@ -250,15 +211,19 @@ asio::awaitable<Result<void>> AsyncConnection::flush_outgoing() {
   }
 }
 
-asio::awaitable<Result<Rows>> AsyncConnection::read_outcome() {
+asio::awaitable<Result<Rows>> AsyncConnection::read_exchange(std::size_t steps) {
   ResultCollector results;
+  // Each step's results end with a null, the exchange with the Sync's result.
+  std::size_t ended = 0;
   for (;;) {
     if (PQconsumeInput(conn_.get()) == 0) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
     while (PQisBusy(conn_.get()) == 0) {
       PgResultPtr result(PQgetResult(conn_.get()));
-      if (!result) co_return results.outcome(conn_.get());
-      // A Sync's result stands alone: no null follows it.
-      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) co_return Rows(std::move(result));
+      if (!result) {
+        if (++ended > steps) co_return fail(ErrorKind::unavailable, "lost track of the results");
+        continue;
+      }
+      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) co_return results.outcome(conn_.get());
       results.add(std::move(result));
     }
     if (const auto ec = co_await wait_for(Readiness::readable)) {
@@ -267,15 +232,13 @@ asio::awaitable<Result<Rows>> AsyncConnection::read_outcome() {
   }
 }
 
-asio::awaitable<Result<Rows>> AsyncConnection::execute_pipelined(const StatementSpec& statement,
-                                                                 const Params& params) {
-  PGconn* conn = conn_.get();
-  if (PQsendQueryPrepared(conn, statement.name.data(), params.size(), params.pointers(), nullptr, nullptr, 0) == 0 ||
-      PQpipelineSync(conn) == 0) {
-    fail_pipeline(PQerrorMessage(conn));
-    co_return DbError(ErrorKind::unavailable, PQerrorMessage(conn));
+asio::awaitable<Result<Rows>> AsyncConnection::exchange_pipelined(std::span<const Step> steps) {
+  if (auto sent = send_exchange(steps); !sent) {
+    fail_pipeline(sent.error().message);
+    co_return sent.error();
   }
-  Awaiting awaiting(*this);
+  PGconn* conn = conn_.get();
+  Awaiting awaiting(*this, steps.size());
   // PQpipelineSync sent what the socket took; the rest goes out when it is writable.
   if (!flushing_ && PQflush(conn) != 0) {
     flushing_ = true;
@@ -318,7 +281,7 @@ asio::awaitable<void> AsyncConnection::flush_pipeline(std::shared_ptr<bool> aliv
   for (;;) {
     const int pending = PQflush(conn_.get());
     if (pending < 0) fail_pipeline(PQerrorMessage(conn_.get()));
-    take_pipeline_results();  // what the flush read, as in execute_pipelined
+    take_pipeline_results();  // what the flush read, as in exchange_pipelined
     if (pending != 1) break;
     const auto ec = co_await wait_for(Readiness::writable);
     if (!*alive) co_return;
@@ -340,11 +303,11 @@ void AsyncConnection::take_pipeline_results() {
   while (!sent_.empty() && PQisBusy(conn) == 0) {
     PgResultPtr result(PQgetResult(conn));
     auto& oldest = sent_.front();
-    if (!oldest.results_done) {
+    if (oldest.steps_left > 0) {
       if (result) {
         oldest.results.add(std::move(result));
       } else {
-        oldest.results_done = true;
+        --oldest.steps_left;
       }
       continue;
     }

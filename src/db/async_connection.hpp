@@ -9,24 +9,26 @@
 namespace coffeehouse::db {
 
 // Nonblocking libpq driven by socket readiness: the io thread never waits inside libpq.
-// Connects with PQconnectStart/PQconnectPoll, sends with PQsendQueryPrepared + PQflush and reads
-// with PQconsumeInput/PQisBusy/PQgetResult, suspending the coroutine on the socket in between.
+// Connects with PQconnectStart/PQconnectPoll, sends an exchange's steps and its Sync in libpq's
+// pipeline mode + PQflush and reads with PQconsumeInput/PQisBusy/PQgetResult, suspending the
+// coroutine on the socket in between.
 //
 // Without pipelining it serves one coroutine at a time (the pool hands it out exclusively).
-// With ConnectionOptions::pipeline it stays in libpq's pipeline mode and execute() may be called
-// again before earlier calls finished: each query goes out at once followed by its own Sync (so
-// an error aborts that query alone), and one reader coroutine takes the results in the order the
-// queries were sent and hands each to its caller.
+// With ConnectionOptions::pipeline execute() may be called again before earlier calls finished:
+// each exchange goes out at once with its own Sync (so an error aborts that exchange alone), and
+// one reader coroutine takes the results in the order the exchanges were sent and hands each to
+// its caller.
 class AsyncConnection final : public Connection {
  public:
   AsyncConnection(boost::asio::any_io_executor executor, ConnectionOptions options);
   ~AsyncConnection() override;
 
-  boost::asio::awaitable<Result<void>> open() override;
-  boost::asio::awaitable<Result<Rows>> execute(const StatementSpec& statement, const Params& params) override;
   bool broken() const noexcept override { return broken_; }
 
  protected:
+  boost::asio::awaitable<Result<void>> connect() override;
+  boost::asio::awaitable<Result<Rows>> exchange(std::span<const Step> steps) override;
+  void close() noexcept override { broken_ = true; }
   PGconn* native_handle() const noexcept override { return conn_.get(); }
 
  private:
@@ -36,12 +38,14 @@ class AsyncConnection final : public Connection {
 
   boost::asio::awaitable<boost::system::error_code> wait_for(Readiness readiness);
   boost::asio::awaitable<Result<void>> flush_outgoing();
-  boost::asio::awaitable<Result<Rows>> read_outcome();
-  boost::asio::awaitable<Result<void>> prepare_session();
+  // Reads the results of an exchange of `steps` steps, up to its Sync's.
+  boost::asio::awaitable<Result<Rows>> read_exchange(std::size_t steps);
   Result<void> watch_current_socket();
   DbError fail(ErrorKind kind, std::string message);
+  // Queues the steps and their Sync; on failure the connection is broken.
+  Result<void> send_exchange(std::span<const Step> steps);
 
-  boost::asio::awaitable<Result<Rows>> execute_pipelined(const StatementSpec& statement, const Params& params);
+  boost::asio::awaitable<Result<Rows>> exchange_pipelined(std::span<const Step> steps);
   // The reader and the flusher run while there is something to read or to send. They hold
   // `alive` (false once the connection is destroyed) and touch nothing else after it is false.
   boost::asio::awaitable<void> read_pipeline(std::shared_ptr<bool> alive);
@@ -52,13 +56,12 @@ class AsyncConnection final : public Connection {
   // The connection is unusable: every query in flight fails with `unavailable`.
   void fail_pipeline(std::string message);
 
-  ConnectionOptions options_;
   PgConnPtr conn_;
   // Watches a duplicate of libpq's socket, owned here (see watch_current_socket).
   boost::asio::posix::stream_descriptor socket_;
   bool broken_ = true;
 
-  // Pipeline mode: queries sent and not yet answered, oldest first (a deque keeps the addresses
+  // Pipelining: exchanges sent and not yet answered, oldest first (a deque keeps the addresses
   // of its elements while both ends change, and Awaiting points at its element).
   std::deque<Sent> sent_;
   bool reading_ = false;

@@ -7,10 +7,100 @@
 
 #include <poll.h>
 
+#include <array>
+#include <vector>
+
 namespace coffeehouse::db {
 
 const StatementSpec configure_session{"configure_session", "SELECT set_config('statement_timeout', $1::text, false)"};
+const StatementSpec configure_transaction{"configure_transaction",
+                                          "SELECT set_config('statement_timeout', $1::text, true)"};
 const StatementSpec ping{"ping", "SELECT 1"};
+
+namespace {
+
+bool is_stale_plan(const DbError& error) noexcept { return error.sqlstate == sqlstate::cached_plan_changed; }
+
+}  // namespace
+
+Connection::Connection(ConnectionOptions options)
+    : options_(std::move(options)), settings_(session_settings(options_)) {}
+
+boost::asio::awaitable<Result<void>> Connection::open() {
+  in_transaction_ = false;
+  if (auto connected = co_await connect(); !connected) co_return connected;
+  if (!options_.prepared_statements) co_return Result<void>{};
+  // One exchange: one round trip instead of one per statement.
+  std::vector<Step> steps;
+  steps.reserve(all_statements().size() + 1);
+  for (const auto* statement : all_statements()) steps.push_back({Step::Kind::prepare, statement});
+  steps.push_back({Step::Kind::run_prepared, &configure_session, &settings_});
+  if (auto prepared = co_await exchange(steps); !prepared) {
+    close();
+    co_return prepared.error();
+  }
+  co_return Result<void>{};
+}
+
+boost::asio::awaitable<Result<Rows>> Connection::execute(const StatementSpec& statement, const Params& params) {
+  const bool outside_transaction = !in_transaction_;
+  std::array<Step, 2> steps{};
+  std::size_t count = 0;
+  if (options_.prepared_statements) {
+    steps[count++] = {Step::Kind::run_prepared, &statement, &params};
+  } else {
+    // Nothing set on a session survives a transaction pooler: the settings go with the first
+    // statement of every transaction, explicit or the implicit one of this exchange.
+    if (outside_transaction) steps[count++] = {Step::Kind::run_text, &configure_transaction, &settings_};
+    steps[count++] = {Step::Kind::run_text, &statement, &params};
+  }
+  const std::span<const Step> exchanged(steps.data(), count);
+  auto outcome = co_await exchange(exchanged);
+  if (!outcome && is_stale_plan(outcome.error()) && outside_transaction &&
+      statement.transaction == TransactionEffect::none) {
+    spdlog::warn("statement {} prepared again: {}", statement.name, outcome.error().message);
+    const std::array<Step, 2> again{Step{Step::Kind::deallocate, &statement}, Step{Step::Kind::prepare, &statement}};
+    // Unnamed statements are planned afresh each time: only a prepared one needs replacing.
+    if (options_.prepared_statements) {
+      if (auto prepared = co_await exchange(again); !prepared) co_return prepared.error();
+    }
+    outcome = co_await exchange(exchanged);
+  }
+  switch (statement.transaction) {
+    case TransactionEffect::begins: in_transaction_ = outcome.has_value(); break;
+    case TransactionEffect::ends: in_transaction_ = false; break;
+    case TransactionEffect::none: break;
+  }
+  co_return outcome;
+}
+
+bool send_step(PGconn* conn, const Step& step) {
+  const auto& statement = *step.statement;
+  switch (step.kind) {
+    case Step::Kind::run_prepared:
+      return PQsendQueryPrepared(conn, statement.name.data(), step.params->size(), step.params->pointers(), nullptr,
+                                 nullptr, 0) != 0;
+    case Step::Kind::run_text:
+      return PQsendQueryParams(conn, statement.sql.data(), step.params->size(), nullptr, step.params->pointers(),
+                               nullptr, nullptr, 0) != 0;
+    case Step::Kind::prepare:
+      return PQsendPrepare(conn, statement.name.data(), statement.sql.data(), 0, nullptr) != 0;
+    case Step::Kind::deallocate: {
+      // The name is one of ours (all_statements()), never a request's: quoting is for form.
+      const std::string sql = "DEALLOCATE \"" + std::string(statement.name) + '"';
+      return PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
+    }
+  }
+  return false;
+}
+
+void ResultCollector::add(PgResultPtr result) {
+  if (kept_is_error_) return;
+  const auto status = PQresultStatus(result.get());
+  // A step after a failed one comes back PGRES_PIPELINE_ABORTED: the failure is kept already.
+  kept_is_error_ = status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE;
+  kept_ = std::move(result);
+}
 
 bool Connection::session_is_idle() const noexcept {
   PGconn* conn = native_handle();

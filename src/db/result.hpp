@@ -16,6 +16,8 @@ enum class ErrorKind : std::uint8_t {
   timeout,            // statement timeout or query deadline
   missing_reference,  // a row the statement refers to does not exist (foreign key)
   invalid_value,      // PostgreSQL refused a value as data (SQLSTATE class 22)
+  schema_mismatch,    // the statement names a column, table or function the database lacks:
+                      // a migration removed it, or the service is newer than the schema
   query,              // the server rejected the statement otherwise (see sqlstate)
 };
 
@@ -39,6 +41,11 @@ using Result = boost::system::result<T, E>;
 // SQLSTATEs the layer acts on.
 namespace sqlstate {
 inline constexpr std::string_view foreign_key_violation = "23503";
+// feature_not_supported; what a prepared statement gets once a migration changed its result type.
+inline constexpr std::string_view cached_plan_changed = "0A000";
+inline constexpr std::string_view undefined_column = "42703";
+inline constexpr std::string_view undefined_table = "42P01";
+inline constexpr std::string_view undefined_function = "42883";
 inline constexpr std::string_view query_canceled = "57014";
 inline constexpr std::string_view admin_shutdown = "57P01";
 inline constexpr std::string_view crash_shutdown = "57P02";

@@ -63,6 +63,9 @@ ErrorKind kind_of(std::string_view code) {
   }
   if (code == sqlstate::foreign_key_violation) return ErrorKind::missing_reference;
   if (code.starts_with("22")) return ErrorKind::invalid_value;
+  if (code == sqlstate::undefined_column || code == sqlstate::undefined_table || code == sqlstate::undefined_function) {
+    return ErrorKind::schema_mismatch;
+  }
   return ErrorKind::query;
 }
 

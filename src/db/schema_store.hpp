@@ -16,7 +16,7 @@ class SchemaStore {
   explicit SchemaStore(Pool& pool) noexcept : pool_(pool) {}
 
   // alembic_version's rows in byte order, as migrations::head_revisions() sorts them.
-  // ErrorKind::query when the table does not exist (the schema was never migrated).
+  // ErrorKind::schema_mismatch when the table does not exist (the schema was never migrated).
   boost::asio::awaitable<Result<std::vector<std::string>>> applied_revisions();
 
  private:

@@ -5,9 +5,9 @@ namespace coffeehouse::db {
 using boost::asio::awaitable;
 
 namespace transaction_statements {
-const StatementSpec begin{"begin_transaction", "BEGIN"};
-const StatementSpec commit{"commit_transaction", "COMMIT"};
-const StatementSpec rollback{"rollback_transaction", "ROLLBACK"};
+const StatementSpec begin{"begin_transaction", "BEGIN", TransactionEffect::begins};
+const StatementSpec commit{"commit_transaction", "COMMIT", TransactionEffect::ends};
+const StatementSpec rollback{"rollback_transaction", "ROLLBACK", TransactionEffect::ends};
 }  // namespace transaction_statements
 
 awaitable<Result<Transaction>> Transaction::begin(Pool& pool) {

@@ -23,7 +23,7 @@ net::Response not_ready(std::string reason) {
 awaitable<net::Response> readiness(Services& services) {
   auto revisions = co_await services.schema.applied_revisions();
   if (!revisions) {
-    if (revisions.error().kind == db::ErrorKind::query) {
+    if (revisions.error().kind == db::ErrorKind::schema_mismatch || revisions.error().kind == db::ErrorKind::query) {
       co_return not_ready("the schema is not migrated: " + revisions.error().message);
     }
     co_return not_ready("the database is unavailable: " + revisions.error().message);

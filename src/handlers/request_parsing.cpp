@@ -99,6 +99,12 @@ net::Response database_error_response(const db::DbError& error) {
       spdlog::warn("database timeout: {}", error.message);
       return net::error_response(http::status::gateway_timeout, "database_timeout",
                                  "the database did not answer in time");
+    case db::ErrorKind::schema_mismatch:
+      // Says what is missing: the operator who ran a migration needs to know which one.
+      spdlog::error("database schema mismatch {}: {}", error.sqlstate, error.message);
+      return net::error_response(http::status::internal_server_error, "schema_mismatch",
+                                 "the database schema does not match this service (" + error.message +
+                                     "); apply its migrations: coffeehouse migrate upgrade heads");
     case db::ErrorKind::missing_reference:
     case db::ErrorKind::invalid_value:
     case db::ErrorKind::query:
