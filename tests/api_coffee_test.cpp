@@ -113,7 +113,7 @@ TEST_P(CoffeeApi, NotesFollowInsertsUpdatesAndDeletes) {
   EXPECT_EQ(listed(added), 0);
 }
 
-COFFEEHOUSE_BOTH_MODES(CoffeeApi);
+COFFEEHOUSE_EVERY_SETUP(CoffeeApi);
 
 }  // namespace
 }  // namespace coffeehouse::testing

@@ -109,7 +109,7 @@ TEST_P(ExactJson, EmptyResultsAreEmptyArraysAndNullsStayNull) {
   EXPECT_EQ(user.at("coffee").at("notes"), json::array{});
 }
 
-COFFEEHOUSE_BOTH_MODES(ExactJson);
+COFFEEHOUSE_EVERY_SETUP(ExactJson);
 
 }  // namespace
 }  // namespace coffeehouse::testing

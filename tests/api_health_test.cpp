@@ -58,7 +58,7 @@ TEST_P(HealthApi, ReadyzIs503WhenTheSchemaIsBehindTheRevisions) {
   std::filesystem::remove_all(dir);
 }
 
-COFFEEHOUSE_BOTH_MODES(HealthApi);
+COFFEEHOUSE_EVERY_SETUP(HealthApi);
 
 }  // namespace
 }  // namespace coffeehouse::testing

@@ -179,7 +179,7 @@ TEST_P(UsersApi, CountryFilterRejectsMissingCountryAndBadPaging) {
   EXPECT_EQ(http.get("/users?country=Germany&country=France").status(), 400);
 }
 
-COFFEEHOUSE_BOTH_MODES(UsersApi);
+COFFEEHOUSE_EVERY_SETUP(UsersApi);
 
 }  // namespace
 }  // namespace coffeehouse::testing

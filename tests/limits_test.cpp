@@ -6,7 +6,10 @@
 namespace coffeehouse::testing {
 namespace {
 
-class StatementTimeout : public ::testing::TestWithParam<db::DbMode> {};
+// Through PgBouncer too: there the timeout cannot be a session setting made on connect (the
+// next transaction may run on another server connection), and the service sends it with every
+// transaction instead.
+class StatementTimeout : public ::testing::TestWithParam<ServiceSetup> {};
 
 TEST_P(StatementTimeout, ASlowQueryIs504AndTheConnectionServesTheNextRequest) {
   auto config = test_config(GetParam());
@@ -26,8 +29,7 @@ TEST_P(StatementTimeout, ASlowQueryIs504AndTheConnectionServesTheNextRequest) {
   EXPECT_EQ(http.get("/readyz").status(), 200);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothModes, StatementTimeout,
-                         ::testing::Values(db::DbMode::async, db::DbMode::sync), mode_name);
+COFFEEHOUSE_EVERY_SETUP(StatementTimeout);
 
 TEST(ConnectionLimits, IdleKeepAliveConnectionsAreClosedAfterTheIdleTimeout) {
   auto config = test_config(db::DbMode::async);

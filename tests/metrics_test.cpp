@@ -65,7 +65,7 @@ TEST_P(Metrics, ExpositionIsValidAndCountersMoveWithTraffic) {
   EXPECT_EQ(scraped.body().find("/no/such/route"), std::string::npos);
   EXPECT_EQ(scraped.body().find("2147483000"), std::string::npos);
 
-  const std::string mode = GetParam() == db::DbMode::async ? "async" : "sync";
+  const std::string mode = GetParam().mode == db::DbMode::async ? "async" : "sync";
   EXPECT_EQ(after.count("coffeehouse_info{version=\"" COFFEEHOUSE_VERSION "\",db_mode=\"" + mode + "\"}"), 1u);
   EXPECT_GE(after.at("db_query_duration_seconds_count"), 3);
   EXPECT_EQ(after.at("db_query_duration_seconds_count"), after.at(R"(db_query_duration_seconds_bucket{le="+Inf"})"));
@@ -83,7 +83,7 @@ TEST_P(Metrics, ExpositionIsValidAndCountersMoveWithTraffic) {
   EXPECT_EQ(last, after.at(R"(http_request_duration_seconds_count{route="/users/{id}"})"));
 }
 
-COFFEEHOUSE_BOTH_MODES(Metrics);
+COFFEEHOUSE_EVERY_SETUP(Metrics);
 
 }  // namespace
 }  // namespace coffeehouse::testing

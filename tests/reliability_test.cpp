@@ -674,7 +674,7 @@ TEST_P(BadInputApi, InjectionPayloadsInEveryParameterAreStoredOrSearchedVerbatim
   EXPECT_EQ(query_scalar("SELECT to_regclass('users')::text || to_regclass('coffee')::text"), "userscoffee");
 }
 
-COFFEEHOUSE_BOTH_MODES(BadInputApi);
+COFFEEHOUSE_EVERY_SETUP(BadInputApi);
 
 // Found by tests/fuzz/router_fuzzer: a path id with a percent-encoded byte that is not UTF-8 was
 // echoed decoded into the error message, and the body was no longer valid JSON.

@@ -3,6 +3,7 @@
 #include "db/conninfo.hpp"
 #include "db/migrations/versions_directory.hpp"
 #include "support/admin_sql.hpp"
+#include "support/api_test.hpp"
 #include "support/test_env.hpp"
 
 #include <gtest/gtest.h>
@@ -23,6 +24,31 @@ app::ServeConfig test_config(db::DbMode mode) {
   config.versions_dir = versions_dir();
   config.seed = app::SeedMode::never;
   return config;
+}
+
+app::ServeConfig test_config(const ServiceSetup& setup) {
+  auto config = test_config(setup.mode);
+  config.db_pipeline = setup.pipeline;
+  if (setup.through_pgbouncer) {
+    config.database_url = pgbouncer_url();
+    config.db_prepared_statements = false;
+  }
+  return config;
+}
+
+std::vector<ServiceSetup> every_setup() {
+  return {{.mode = db::DbMode::async},
+          {.mode = db::DbMode::sync},
+          {.mode = db::DbMode::async, .through_pgbouncer = true},
+          {.mode = db::DbMode::sync, .through_pgbouncer = true},
+          {.mode = db::DbMode::async, .pipeline = true, .through_pgbouncer = true}};
+}
+
+std::string setup_name(const ::testing::TestParamInfo<ServiceSetup>& info) {
+  const auto& setup = info.param;
+  std::string name = setup.mode == db::DbMode::sync ? "Sync" : setup.pipeline ? "Pipelined" : "Async";
+  if (setup.through_pgbouncer) name += "PgBouncer";
+  return name;
 }
 
 RunningService::RunningService(app::ServeConfig config) {

@@ -10,8 +10,18 @@
 
 namespace coffeehouse::testing {
 
+// How a test's service reaches the test database.
+struct ServiceSetup {
+  db::DbMode mode = db::DbMode::async;
+  bool pipeline = false;  // async mode only
+  // Through PgBouncer in transaction pooling, with fewer server connections than the service's
+  // pool, and so with prepared statements off.
+  bool through_pgbouncer = false;
+};
+
 // The configuration tests start from: the test database, port 0, two threads, pool of four.
 app::ServeConfig test_config(db::DbMode mode);
+app::ServeConfig test_config(const ServiceSetup& setup);
 
 class RunningService {
  public:

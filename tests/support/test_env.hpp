@@ -10,6 +10,8 @@ std::string required_env(const char* name);
 
 // The application role's URL to the migrated test database.
 inline std::string database_url() { return required_env("COFFEEHOUSE_TEST_DATABASE_URL"); }
+// The same role and database through PgBouncer in transaction pooling (scripts/test starts it).
+inline std::string pgbouncer_url() { return required_env("COFFEEHOUSE_TEST_PGBOUNCER_URL"); }
 
 std::string versions_dir();
 
