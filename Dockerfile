@@ -15,12 +15,16 @@ WORKDIR /src
 # Only the installer first: its layer stays cached until the package list changes.
 COPY scripts/install-deps scripts/
 COPY scripts/lib/common.sh scripts/lib/
+# Redocly's CLI (npm, pinned by its lock file) renders the /docs page during the build.
+COPY tools/redocly/package.json tools/redocly/package-lock.json tools/redocly/
 RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
     scripts/install-deps --build-only
 
 COPY CMakeLists.txt CMakePresets.json ./
 COPY cmake cmake
+# Embedded in the binary: /openapi.json and /docs.
+COPY docs/openapi.yaml docs/
 # tools/ only because CMakeLists.txt configures it; the build below makes the service alone.
 COPY tools tools
 COPY src src

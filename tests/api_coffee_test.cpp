@@ -107,9 +107,9 @@ TEST_P(CoffeeApi, NotesFollowInsertsUpdatesAndDeletes) {
   EXPECT_EQ(listed(added), 1);
   EXPECT_EQ(listed(kept), 1) << "still on the second coffee";
 
-  query_scalar("DELETE FROM coffee WHERE id = $1", {std::to_string(second)});
+  delete_coffee(second);
   EXPECT_EQ(listed(kept), 0);
-  query_scalar("DELETE FROM coffee WHERE id = $1", {std::to_string(first)});
+  delete_coffee(first);
   EXPECT_EQ(listed(added), 0);
 }
 

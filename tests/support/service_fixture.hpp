@@ -47,5 +47,8 @@ std::string query_scalar(const std::string& sql, std::initializer_list<std::stri
 
 // Inserts a coffee and returns its id.
 std::int64_t insert_coffee(const std::string& title, const std::string& notes_array_literal = "{}");
+// Deletes a coffee. Tests running meanwhile may have given it to a user (POST /users without
+// coffee_id picks any coffee): those users lose it rather than the delete failing.
+void delete_coffee(std::int64_t id);
 
 }  // namespace coffeehouse::testing
