@@ -17,9 +17,13 @@ COPY scripts/install-deps scripts/
 COPY scripts/lib/common.sh scripts/lib/
 # Redocly's CLI (npm, pinned by its lock file) renders the /docs page during the build.
 COPY tools/redocly/package.json tools/redocly/package-lock.json tools/redocly/
+# Behind a TLS-intercepting proxy, npm needs the proxy's CA: give it as the optional build secret
+# build_ca (docker build --secret id=build_ca,src=/etc/ssl/certs/ca-certificates.crt; Node adds
+# it to its own CAs). Without the secret Node warns that the file is missing and goes on.
 RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \
-    scripts/install-deps --build-only
+    --mount=type=secret,id=build_ca \
+    NODE_EXTRA_CA_CERTS=/run/secrets/build_ca scripts/install-deps --build-only
 
 COPY CMakeLists.txt CMakePresets.json ./
 COPY cmake cmake
