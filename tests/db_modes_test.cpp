@@ -79,9 +79,12 @@ TEST(DbModes, PoolRefusesWaitersBeyondTheQueueBound) {
     }, asio::detached);
   }
   io.run();
-  // One opens the connection, two wait for it, two are refused at once.
+  // One opens the connection, two wait for it, two are refused at once: overloaded, not a
+  // database failure.
   EXPECT_EQ(std::count(results.begin(), results.end(), std::nullopt), 3);
-  EXPECT_EQ(std::count(results.begin(), results.end(), db::ErrorKind::pool_exhausted), 2);
+  EXPECT_EQ(std::count(results.begin(), results.end(), db::ErrorKind::overloaded), 2);
+  EXPECT_EQ(pool->stats().refused_overloaded, 2u);
+  EXPECT_EQ(pool->stats().refused_timed_out + pool->stats().refused_unavailable, 0u);
 }
 
 TEST(DbModes, UnreachableDatabaseFailsFastAsUnavailable) {

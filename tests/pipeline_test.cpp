@@ -215,8 +215,9 @@ TEST(Pipeline, RequestsBeyondThePipelineDepthWaitForRoomWithinTheAcquireTimeout)
       db::PoolOptions{.max_connections = 1, .pipeline_depth = 2, .max_waiters = 2, .acquire_timeout = 300ms},
       db::make_connection_factory(db::DbMode::async, io.get_executor(),
                                   {.database_url = database_url(), .pipeline = true}));
-  // Two sleeping queries fill the pipeline for over a second: two requests queue and time out,
-  // the queue is full for the fifth.
+  // The first sleep opens the connection; the second sleep and the first ping take the queue's
+  // two places while it opens, and the other two pings are refused at once (overloaded). Once
+  // open, the two sleeps fill the pipeline for 600 ms: the queued ping times out at 300 ms.
   std::array<db::Result<db::Rows>, 5> outcomes;
   start(io, *pool, db::bench_statements::sleep, id_param(600), outcomes[0]);
   start(io, *pool, db::bench_statements::sleep, id_param(600), outcomes[1]);
@@ -224,9 +225,11 @@ TEST(Pipeline, RequestsBeyondThePipelineDepthWaitForRoomWithinTheAcquireTimeout)
   io.run();
   EXPECT_TRUE(outcomes[0].has_value()) << error_message(outcomes[0]);
   EXPECT_TRUE(outcomes[1].has_value()) << error_message(outcomes[1]);
-  EXPECT_EQ(error_kind(outcomes[2]), db::ErrorKind::pool_exhausted);
-  EXPECT_EQ(error_kind(outcomes[3]), db::ErrorKind::pool_exhausted);
-  EXPECT_EQ(error_kind(outcomes[4]), db::ErrorKind::pool_exhausted);
+  EXPECT_EQ(error_kind(outcomes[2]), db::ErrorKind::acquire_timeout);
+  EXPECT_EQ(error_kind(outcomes[3]), db::ErrorKind::overloaded);
+  EXPECT_EQ(error_kind(outcomes[4]), db::ErrorKind::overloaded);
+  EXPECT_EQ(pool->stats().refused_timed_out, 1u);
+  EXPECT_EQ(pool->stats().refused_overloaded, 2u);
   EXPECT_EQ(pool->stats().waiters, 0u);
 }
 

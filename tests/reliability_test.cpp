@@ -432,7 +432,8 @@ TEST(PoolExhaustion, AsyncWaitersGetAConnectionWithinTheAcquireTimeoutOr503AndTh
   EXPECT_LT(served.took, 500ms);
 
   // Holding the only connection for longer than the acquire timeout: two requests queue and
-  // get 503 when the timeout ends; the queue is full for the other three, refused at once.
+  // get 503 database_busy when the timeout ends; the queue is full for the other three, refused
+  // at once as overloaded (the database is fine: it is the service that is at capacity).
   holder = get_in_background(service.port(), "/bench/sleep?ms=2000");
   ASSERT_TRUE(wait_for_gauge(observer, in_use, 1));
   std::vector<std::future<TimedAnswer>> crowd;
@@ -448,14 +449,22 @@ TEST(PoolExhaustion, AsyncWaitersGetAConnectionWithinTheAcquireTimeoutOr503AndTh
   for (auto& request : crowd) {
     const auto answer = request.get();
     EXPECT_EQ(answer.status, 503u);
-    EXPECT_EQ(answer.code, "database_unavailable");
     EXPECT_TRUE(answer.retry_after);
     EXPECT_LT(answer.took, 1500ms);
-    if (answer.took < 400ms) ++refused_at_once;
-    if (answer.took >= 450ms) ++timed_out;
+    if (answer.took < 400ms) {
+      ++refused_at_once;
+      EXPECT_EQ(answer.code, "overloaded");
+    }
+    if (answer.took >= 450ms) {
+      ++timed_out;
+      EXPECT_EQ(answer.code, "database_busy");
+    }
   }
   EXPECT_EQ(refused_at_once, 3u);
   EXPECT_EQ(timed_out, 2u);
+  EXPECT_EQ(gauge(observer, R"(db_pool_refusals_total{reason="overloaded"})"), 3u);
+  EXPECT_EQ(gauge(observer, R"(db_pool_refusals_total{reason="acquire_timeout"})"), 2u);
+  EXPECT_EQ(gauge(observer, R"(db_pool_refusals_total{reason="unavailable"})"), 0u);
   EXPECT_EQ(holder.get().status, 200u);
   EXPECT_EQ(gauge(observer, waiters), 0u);
   EXPECT_EQ(observer.get("/bench/sleep?ms=1").status(), 200);

@@ -175,7 +175,8 @@ asio::awaitable<void> Service::seed_then_open_gates() {
     }
     const auto& error = seeded.error();
     const bool passing_outage = error.kind == db::ErrorKind::unavailable ||
-                                error.kind == db::ErrorKind::pool_exhausted || error.kind == db::ErrorKind::timeout;
+                                error.kind == db::ErrorKind::overloaded || error.kind == db::ErrorKind::acquire_timeout ||
+                                error.kind == db::ErrorKind::timeout;
     if (!passing_outage) {
       // Not a passing outage (e.g. the schema is missing): retrying will not help.
       spdlog::error("seeding failed: {}", error.message);
@@ -213,7 +214,9 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
         [worker = worker.get()]() -> asio::awaitable<metrics::Snapshot> {
           const auto stats = worker->pool->stats();
           co_return metrics::Snapshot{worker->metrics, worker->pool->query_durations(),
-                                      {stats.idle, stats.in_use, stats.connecting, stats.waiters}};
+                                      {stats.idle, stats.in_use, stats.connecting, stats.waiters,
+                                       stats.refused_overloaded, stats.refused_timed_out,
+                                       stats.refused_unavailable}};
         },
         asio::use_awaitable);
     merged.requests.merge(copy.requests);
@@ -222,6 +225,9 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
     merged.pool.in_use += copy.pool.in_use;
     merged.pool.connecting += copy.pool.connecting;
     merged.pool.waiters += copy.pool.waiters;
+    merged.pool.refused_overloaded += copy.pool.refused_overloaded;
+    merged.pool.refused_timed_out += copy.pool.refused_timed_out;
+    merged.pool.refused_unavailable += copy.pool.refused_unavailable;
   }
   co_return merged;
 }

@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 namespace {
 
 // A waiter's acquire timeout passed with nothing handed to it.
-DbError waited_in_vain() { return {ErrorKind::pool_exhausted, "no database connection became free in time"}; }
+DbError waited_in_vain() { return {ErrorKind::acquire_timeout, "no database connection became free in time"}; }
 
 DbError pool_closed() { return {ErrorKind::unavailable, "the pool is closed"}; }
 
@@ -93,7 +93,8 @@ bool Pool::in_backoff() const noexcept { return std::chrono::steady_clock::now()
 PoolStats Pool::stats() const noexcept {
   const auto idle = static_cast<std::size_t>(
       std::count_if(shared_.begin(), shared_.end(), [](const Shared& shared) { return shared.in_flight == 0; }));
-  return {idle, leased_ + shared_.size() - idle, connecting_, waiters_.size()};
+  return {idle,        leased_ + shared_.size() - idle, connecting_,         waiters_.size(),
+          refused_overloaded_, refused_timed_out_,             refused_unavailable_};
 }
 
 asio::awaitable<Result<Rows>> Pool::execute(const StatementSpec& statement, const Params& params) {
@@ -126,8 +127,8 @@ asio::awaitable<Result<Pool::Shared*>> Pool::take_shared() {
   co_await wait_in_queue(waiter);
   if (waiter.shared != nullptr) co_return std::exchange(waiter.shared, nullptr);
   if (waiter.may_open) co_return co_await open_shared();
-  if (waiter.failure) co_return std::move(*waiter.failure);
-  co_return waited_in_vain();
+  if (waiter.failure) co_return refused(std::move(*waiter.failure));
+  co_return refused(waited_in_vain());
 }
 
 asio::awaitable<Result<Lease>> Pool::acquire() {
@@ -147,23 +148,32 @@ asio::awaitable<Result<Lease>> Pool::acquire() {
     Waiter waiter(*this, true);
     co_await wait_in_queue(waiter);
     if (waiter.handed_over) co_return Lease(shared_from_this(), std::move(waiter.handed_over));
-    if (waiter.failure) co_return std::move(*waiter.failure);
-    if (!waiter.may_open) co_return waited_in_vain();
+    if (waiter.failure) co_return refused(std::move(*waiter.failure));
+    if (!waiter.may_open) co_return refused(waited_in_vain());
   }
   auto opened = co_await connect();
   if (!opened) co_return opened.error();
   co_return own(std::move(*opened));
 }
 
-std::optional<DbError> Pool::refuse_to_wait(bool can_open) const {
+std::optional<DbError> Pool::refuse_to_wait(bool can_open) {
   if (can_open && open_count() == 0) {
     // Nothing is open and the last attempt failed moments ago: fail fast rather than queue.
-    return database_unavailable();
+    return refused(database_unavailable());
   }
   if (waiters_.size() >= options_.max_waiters) {
-    return DbError(ErrorKind::pool_exhausted, "too many requests are waiting for a database connection");
+    return refused(DbError(ErrorKind::overloaded, "too many requests are waiting for a database connection"));
   }
   return std::nullopt;
+}
+
+DbError Pool::refused(DbError error) noexcept {
+  switch (error.kind) {
+    case ErrorKind::overloaded: ++refused_overloaded_; break;
+    case ErrorKind::acquire_timeout: ++refused_timed_out_; break;
+    default: ++refused_unavailable_; break;
+  }
+  return error;
 }
 
 asio::awaitable<void> Pool::wait_in_queue(Waiter& waiter) {

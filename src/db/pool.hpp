@@ -43,6 +43,10 @@ struct PoolStats {
   std::size_t in_use = 0;  // leased, or running statements of execute()
   std::size_t connecting = 0;
   std::size_t waiters = 0;
+  // Requests that got no connection since the pool was created, by why.
+  std::uint64_t refused_overloaded = 0;   // the waiter queue was full
+  std::uint64_t refused_timed_out = 0;    // waited out --acquire-timeout-ms
+  std::uint64_t refused_unavailable = 0;  // the database could not be reached
 };
 
 class Pool;
@@ -107,7 +111,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // The shared connection with the fewest statements in flight below pipeline_depth, or null.
   Shared* least_loaded() noexcept;
   // Why a caller that found no connection must not queue for one, if it must not.
-  std::optional<DbError> refuse_to_wait(bool can_open) const;
+  std::optional<DbError> refuse_to_wait(bool can_open);
+  // Counts `error` in stats() by its kind, and returns it.
+  DbError refused(DbError error) noexcept;
   // Queues the caller until it is handed something, fails, or the acquire timeout passes.
   boost::asio::awaitable<void> wait_in_queue(Waiter& waiter);
   void give_back(std::unique_ptr<Connection> connection) noexcept;
@@ -130,6 +136,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::deque<Waiter*> waiters_;
   std::size_t leased_ = 0;
   std::size_t connecting_ = 0;
+  std::uint64_t refused_overloaded_ = 0;
+  std::uint64_t refused_timed_out_ = 0;
+  std::uint64_t refused_unavailable_ = 0;
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_connect_attempt_{};
   bool closed_ = false;

@@ -12,7 +12,9 @@ namespace coffeehouse::db {
 
 enum class ErrorKind : std::uint8_t {
   unavailable,        // could not connect, or the connection was lost
-  pool_exhausted,     // no connection became free in time / waiter queue full
+  overloaded,         // --max-waiters requests wait for a connection already: the service is
+                      // at capacity (the database may be fine)
+  acquire_timeout,    // no connection became free within --acquire-timeout-ms
   timeout,            // statement timeout or query deadline
   missing_reference,  // a row the statement refers to does not exist (foreign key)
   invalid_value,      // PostgreSQL refused a value as data (SQLSTATE class 22)

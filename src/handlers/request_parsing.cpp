@@ -4,7 +4,9 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <charconv>
+#include <chrono>
 
 namespace coffeehouse::handlers {
 
@@ -85,18 +87,53 @@ boost::asio::awaitable<net::Response> fetch_one_by_id(const net::RequestContext&
   co_return net::json_text_response(http::status::ok, std::move((*found)->text));
 }
 
+namespace {
+
+// Logs a passing failure of the database or the pool at most once a second per kind and io
+// thread, saying how many went unlogged meanwhile: under overload, a line per request would
+// spend on logging the CPU the service is short of.
+void warn_now_and_then(db::ErrorKind kind, std::string_view what, const std::string& detail) {
+  struct Interval {
+    std::chrono::steady_clock::time_point logged{};
+    std::uint64_t unlogged = 0;
+  };
+  thread_local std::array<Interval, 16> intervals;
+  auto& interval = intervals.at(static_cast<std::size_t>(kind));
+  const auto now = std::chrono::steady_clock::now();
+  if (interval.logged != std::chrono::steady_clock::time_point{} && now - interval.logged < std::chrono::seconds(1)) {
+    ++interval.unlogged;
+    return;
+  }
+  if (interval.unlogged > 0) {
+    spdlog::warn("{}: {} ({} more in the last second)", what, detail, interval.unlogged);
+  } else {
+    spdlog::warn("{}: {}", what, detail);
+  }
+  interval = {now, 0};
+}
+
+net::Response retry_shortly(std::string_view code, std::string_view message) {
+  auto response = net::error_response(http::status::service_unavailable, code, message);
+  response.set(http::field::retry_after, "1");
+  return response;
+}
+
+}  // namespace
+
 net::Response database_error_response(const db::DbError& error) {
   switch (error.kind) {
     case db::ErrorKind::unavailable:
-    case db::ErrorKind::pool_exhausted: {
-      spdlog::warn("database unavailable: {}", error.message);
-      auto response = net::error_response(http::status::service_unavailable, "database_unavailable",
-                                          "the database is unavailable; retry shortly");
-      response.set(http::field::retry_after, "1");
-      return response;
-    }
+      warn_now_and_then(error.kind, "database unavailable", error.message);
+      return retry_shortly("database_unavailable", "the database is unavailable; retry shortly");
+    case db::ErrorKind::overloaded:
+      // The database may be idle: what is full is the queue of requests waiting for it.
+      warn_now_and_then(error.kind, "overloaded", error.message);
+      return retry_shortly("overloaded", "the service is at capacity; retry shortly");
+    case db::ErrorKind::acquire_timeout:
+      warn_now_and_then(error.kind, "no database connection in time", error.message);
+      return retry_shortly("database_busy", "no database connection became free in time; retry shortly");
     case db::ErrorKind::timeout:
-      spdlog::warn("database timeout: {}", error.message);
+      warn_now_and_then(error.kind, "database timeout", error.message);
       return net::error_response(http::status::gateway_timeout, "database_timeout",
                                  "the database did not answer in time");
     case db::ErrorKind::schema_mismatch:

@@ -100,6 +100,12 @@ std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& 
   out += "# HELP db_pool_waiters Requests waiting for a database connection.\n";
   out += "# TYPE db_pool_waiters gauge\n";
   out += fmt::format("db_pool_waiters {}\n", snapshot.pool.waiters);
+  out += "# HELP db_pool_refusals_total Requests that got no database connection: waiter queue full "
+         "(overloaded), acquire timeout, or database unreachable (unavailable).\n";
+  out += "# TYPE db_pool_refusals_total counter\n";
+  out += fmt::format("db_pool_refusals_total{{reason=\"overloaded\"}} {}\n", snapshot.pool.refused_overloaded);
+  out += fmt::format("db_pool_refusals_total{{reason=\"acquire_timeout\"}} {}\n", snapshot.pool.refused_timed_out);
+  out += fmt::format("db_pool_refusals_total{{reason=\"unavailable\"}} {}\n", snapshot.pool.refused_unavailable);
   return out;
 }
 

@@ -18,6 +18,10 @@ struct PoolGauges {
   std::size_t in_use = 0;
   std::size_t connecting = 0;
   std::size_t waiters = 0;
+  // Counters: requests the pools gave no connection, by why (db::PoolStats).
+  std::uint64_t refused_overloaded = 0;
+  std::uint64_t refused_timed_out = 0;
+  std::uint64_t refused_unavailable = 0;
 };
 
 class WorkerMetrics {

@@ -11,7 +11,8 @@ from coverage_markers import COLLECTED_ITEMS, declared_coverage
 NOT_REPRODUCIBLE = {
     500: "internal_error needs a handler to fail unexpectedly, schema_mismatch a database whose "
          "migrations are missing: neither can be caused through the API",
-    503: "database_unavailable needs the database down or the pool exhausted for --acquire-timeout-ms, "
+    503: "database_unavailable needs the database down, database_busy the pool exhausted for "
+         "--acquire-timeout-ms, overloaded --max-waiters (1024) requests queued at once, "
          "not_ready an unmigrated or seeding database, too_many_connections --max-connections (10000) "
          "client connections at once",
     504: "database_timeout needs a statement running over --statement-timeout-ms (10 s), which no API "

@@ -13,15 +13,17 @@ namespace {
 
 class UnreachableConnection : public db::Connection {
  public:
-  boost::asio::awaitable<db::Result<void>> open() override {
-    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
-  }
-  boost::asio::awaitable<db::Result<db::Rows>> execute(const db::StatementSpec&, const db::Params&) override {
-    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
-  }
+  UnreachableConnection() : db::Connection(db::ConnectionOptions{}) {}
   bool broken() const noexcept override { return true; }
 
  protected:
+  boost::asio::awaitable<db::Result<void>> connect() override {
+    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
+  }
+  boost::asio::awaitable<db::Result<db::Rows>> exchange(std::span<const db::Step>) override {
+    co_return db::DbError(db::ErrorKind::unavailable, "no database while fuzzing");
+  }
+  void close() noexcept override {}
   PGconn* native_handle() const noexcept override { return nullptr; }
 };
 
