@@ -7,6 +7,7 @@
 #include "support/api_test.hpp"
 #include "support/reliability_cluster.hpp"
 #include "support/reliability_load.hpp"
+#include "support/service_probes.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -325,43 +326,6 @@ TEST_P(Reliability, SeedingStartsWhilePostgresIsDownAndFinishesSoonAfterItAppear
   const auto ready_after = Clock::now() - back;
   EXPECT_LT(ready_after, recovery_bound) << "ready " << seconds(ready_after) << " s after PostgreSQL was back";
   EXPECT_NE(cluster.scalar("SELECT count(*) FROM coffee"), "0");
-}
-
-// The value of one sample on /metrics; 0 while it is absent (a counter appears with its first count).
-std::size_t gauge(HttpClient& http, const std::string& sample) {
-  const auto body = http.get("/metrics").body();
-  const auto at = body.find("\n" + sample + " ");
-  return at == std::string::npos ? 0 : std::stoul(body.substr(at + sample.size() + 2));
-}
-
-const std::string in_use = R"(db_pool_connections{state="in_use"})";
-const std::string waiters = "db_pool_waiters";
-
-// Polls /metrics until `sample` reads `value`, for at most `limit`; returns whether it did.
-bool wait_for_gauge(HttpClient& http, const std::string& sample, std::size_t value, Clock::duration limit = 5s) {
-  const auto deadline = Clock::now() + limit;
-  while (gauge(http, sample) != value) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
-// Sends GET `target` on a fresh connection in another thread; the answer and how long it took.
-struct TimedAnswer {
-  unsigned status = 0;
-  std::string code;
-  bool retry_after = false;
-  Clock::duration took{};
-};
-std::future<TimedAnswer> get_in_background(std::uint16_t port, std::string target) {
-  return std::async(std::launch::async, [port, target = std::move(target)] {
-    HttpClient http(port);
-    const auto started = Clock::now();
-    const auto result = http.get(target);
-    return TimedAnswer{result.status(), result.status() == 200 ? "" : result.error_code(),
-                       !result.header("Retry-After").empty(), Clock::now() - started};
-  });
 }
 
 // A connection whose open() fails after `delay`, as a connect to a database that is starting up

@@ -75,6 +75,13 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
   add_milliseconds_option(command, "--acquire-timeout-ms", config.acquire_timeout, "COFFEEHOUSE_ACQUIRE_TIMEOUT_MS",
                           "longest wait for a free connection before 503");
+  command.add_option("--max-in-progress", config.max_in_progress,
+                     "requests each io thread works on at once; more wait in line, first come first served")
+      ->envname("COFFEEHOUSE_MAX_IN_PROGRESS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  add_milliseconds_option(command, "--queue-timeout-ms", config.queue_timeout, "COFFEEHOUSE_QUEUE_TIMEOUT_MS",
+                          "longest wait in line for --max-in-progress before 503 overloaded");
   add_milliseconds_option(command, "--read-timeout-ms", config.read_timeout, "COFFEEHOUSE_READ_TIMEOUT_MS",
                           "longest time to read one whole request once its first byte arrived");
   add_milliseconds_option(command, "--idle-timeout-ms", config.idle_timeout, "COFFEEHOUSE_IDLE_TIMEOUT_MS",

@@ -29,6 +29,9 @@ struct ServeConfig {
   unsigned pool_size = 4;
   std::size_t max_waiters = 1024;
   std::chrono::milliseconds acquire_timeout{2000};
+  // Per io thread: requests worked on at once; the rest wait in line for up to queue_timeout.
+  std::size_t max_in_progress = 128;
+  std::chrono::milliseconds queue_timeout{3000};
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds statement_timeout{10'000};

@@ -6,7 +6,9 @@
 #include "db/connection.hpp"
 #include "db/pool.hpp"
 #include "db/seed_store.hpp"
+#include "handlers/request_parsing.hpp"
 #include "handlers/routes.hpp"
+#include "net/admission.hpp"
 #include "net/listener.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,6 +32,10 @@ namespace {
 
 bool pipelines(const ServeConfig& config) { return config.db_mode == db::DbMode::async && config.db_pipeline; }
 
+metrics::AdmissionGauges admission_gauges(const net::AdmissionStats& stats) {
+  return {stats.in_progress, stats.queued, stats.refused};
+}
+
 }  // namespace
 
 struct Service::Worker {
@@ -38,6 +44,7 @@ struct Service::Worker {
                .body_limit = config.max_body_bytes,
                .read_timeout = config.read_timeout,
                .idle_timeout = config.idle_timeout},
+        admission({.max_in_progress = config.max_in_progress, .max_wait = config.queue_timeout}),
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
                                               .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
@@ -58,10 +65,26 @@ struct Service::Worker {
         seed_gate(io.get_executor()) {}
 
   asio::awaitable<net::Response> serve(const net::Request& request) {
-    // Probes answer at once: /readyz reports the seeding, /healthz must never wait.
-    const bool is_probe = request.target().starts_with("/healthz") || request.target().starts_with("/readyz");
+    // Probes answer at once: /readyz reports the seeding, /healthz must never wait. Nor do they
+    // wait in line under overload, and neither does /metrics: that is when operators need them.
+    const auto target = request.target();
+    const bool is_probe = target.starts_with("/healthz") || target.starts_with("/readyz");
+    const bool answers_under_overload = is_probe || target.starts_with("/metrics");
     if (!is_probe) co_await seed_gate.wait_until_open();
     const auto started = std::chrono::steady_clock::now();
+    std::optional<net::Admission::Place> place;
+    if (!answers_under_overload) {
+      place = co_await admission.enter();
+      if (!place) {
+        auto refusal = handlers::overloaded_response(
+            fmt::format("requests waited {} ms (--queue-timeout-ms) in line for one of the {} places "
+                        "(--max-in-progress) of their io thread",
+                        admission.options().max_wait.count(), admission.options().max_in_progress));
+        metrics.record_request(router.route_index(request), request.method(), refusal.result_int(),
+                               std::chrono::steady_clock::now() - started);
+        co_return refusal;
+      }
+    }
     auto dispatched = co_await router.dispatch(request);
     metrics.record_request(dispatched.route, request.method(), dispatched.response.result_int(),
                            std::chrono::steady_clock::now() - started);
@@ -95,6 +118,7 @@ struct Service::Worker {
   // io_context's destructor: declared first, they are destroyed last.
   net::SessionLimits limits;
   net::SessionRegistry sessions;
+  net::Admission admission;
 
   // Everything that does I/O on this context (sockets, timers, libpq's descriptors) lives on its
   // own thread; other threads only post to it. So the reactor needs no locks, while posting keeps
@@ -216,7 +240,8 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
           co_return metrics::Snapshot{worker->metrics, worker->pool->query_durations(),
                                       {stats.idle, stats.in_use, stats.connecting, stats.waiters,
                                        stats.refused_overloaded, stats.refused_timed_out,
-                                       stats.refused_unavailable}};
+                                       stats.refused_unavailable},
+                                      admission_gauges(worker->admission.stats())};
         },
         asio::use_awaitable);
     merged.requests.merge(copy.requests);
@@ -228,6 +253,9 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
     merged.pool.refused_overloaded += copy.pool.refused_overloaded;
     merged.pool.refused_timed_out += copy.pool.refused_timed_out;
     merged.pool.refused_unavailable += copy.pool.refused_unavailable;
+    merged.admission.in_progress += copy.admission.in_progress;
+    merged.admission.queued += copy.admission.queued;
+    merged.admission.refused += copy.admission.refused;
   }
   co_return merged;
 }

@@ -120,15 +120,19 @@ net::Response retry_shortly(std::string_view code, std::string_view message) {
 
 }  // namespace
 
+net::Response overloaded_response(const std::string& detail) {
+  // The database may be idle: what is full is the line of requests waiting for it.
+  warn_now_and_then(db::ErrorKind::overloaded, "overloaded", detail);
+  return retry_shortly("overloaded", "the service is at capacity; retry shortly");
+}
+
 net::Response database_error_response(const db::DbError& error) {
   switch (error.kind) {
     case db::ErrorKind::unavailable:
       warn_now_and_then(error.kind, "database unavailable", error.message);
       return retry_shortly("database_unavailable", "the database is unavailable; retry shortly");
     case db::ErrorKind::overloaded:
-      // The database may be idle: what is full is the queue of requests waiting for it.
-      warn_now_and_then(error.kind, "overloaded", error.message);
-      return retry_shortly("overloaded", "the service is at capacity; retry shortly");
+      return overloaded_response(error.message);
     case db::ErrorKind::acquire_timeout:
       warn_now_and_then(error.kind, "no database connection in time", error.message);
       return retry_shortly("database_busy", "no database connection became free in time; retry shortly");

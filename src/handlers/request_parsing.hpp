@@ -51,6 +51,10 @@ boost::asio::awaitable<net::Response> fetch_one_by_id(const net::RequestContext&
 // the pool is exhausted, 504 on a statement timeout, 500 otherwise (logged, details hidden).
 net::Response database_error_response(const db::DbError& error);
 
+// 503 overloaded with Retry-After: the service is at capacity (a request waited its limit for a
+// place, or for a connection). `detail` goes to the log, at most once a second per io thread.
+net::Response overloaded_response(const std::string& detail);
+
 // Number of Unicode code points in valid UTF-8 (Boost.JSON has already validated it).
 std::size_t utf8_length(std::string_view text) noexcept;
 

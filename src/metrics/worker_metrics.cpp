@@ -106,6 +106,16 @@ std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& 
   out += fmt::format("db_pool_refusals_total{{reason=\"overloaded\"}} {}\n", snapshot.pool.refused_overloaded);
   out += fmt::format("db_pool_refusals_total{{reason=\"acquire_timeout\"}} {}\n", snapshot.pool.refused_timed_out);
   out += fmt::format("db_pool_refusals_total{{reason=\"unavailable\"}} {}\n", snapshot.pool.refused_unavailable);
+  out += "# HELP http_requests_in_progress Requests being worked on, at most --max-in-progress per io thread "
+         "(probes and /metrics are not counted).\n";
+  out += "# TYPE http_requests_in_progress gauge\n";
+  out += fmt::format("http_requests_in_progress {}\n", snapshot.admission.in_progress);
+  out += "# HELP http_requests_queued Requests waiting in line for a place among them.\n";
+  out += "# TYPE http_requests_queued gauge\n";
+  out += fmt::format("http_requests_queued {}\n", snapshot.admission.queued);
+  out += "# HELP http_requests_shed_total Requests answered 503 overloaded after waiting --queue-timeout-ms in line.\n";
+  out += "# TYPE http_requests_shed_total counter\n";
+  out += fmt::format("http_requests_shed_total {}\n", snapshot.admission.refused);
   return out;
 }
 

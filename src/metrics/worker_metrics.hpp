@@ -24,6 +24,13 @@ struct PoolGauges {
   std::uint64_t refused_unavailable = 0;
 };
 
+// The io threads' admission lines (net::AdmissionStats).
+struct AdmissionGauges {
+  std::size_t in_progress = 0;
+  std::size_t queued = 0;
+  std::uint64_t refused = 0;  // counter: waited --queue-timeout-ms in vain
+};
+
 class WorkerMetrics {
  public:
   // route: index into the router's patterns, or route_count for requests that matched none.
@@ -61,6 +68,7 @@ struct Snapshot {
   WorkerMetrics requests;
   Histogram query_durations;
   PoolGauges pool;
+  AdmissionGauges admission;
 };
 
 struct ExpositionLabels {

@@ -37,55 +37,67 @@ void Router::add(http::verb method, std::string_view pattern, Handler handler) {
   patterns_.emplace_back(pattern);
 }
 
+Router::Match Router::match(const Request& request) const {
+  const auto unmatched = routes_.size();
+  Match found{unmatched, unmatched, {}, {}, boost::urls::parse_origin_form(request.target())};
+  if (!found.target) return found;
+  for (auto segment : found.target->segments()) found.segments.push_back(std::move(segment));
+  // "/users/" and "/users" name the same resource.
+  if (!found.segments.empty() && found.segments.back().empty()) found.segments.pop_back();
+
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const auto& route = routes_[index];
+    if (route.segments.size() != found.segments.size()) continue;
+    bool matches = true;
+    for (std::size_t i = 0; i < found.segments.size() && matches; ++i) {
+      matches = is_capture(route.segments[i]) ? !found.segments[i].empty() : route.segments[i] == found.segments[i];
+    }
+    if (!matches) continue;
+    if (found.first_path_match == unmatched) found.first_path_match = index;
+    if (route.method == request.method()) {
+      found.route = index;
+      return found;
+    }
+    const auto name = http::to_string(route.method);
+    if (found.allowed.find(name) == std::string::npos) {
+      if (!found.allowed.empty()) found.allowed += ", ";
+      found.allowed.append(name.data(), name.size());
+    }
+  }
+  return found;
+}
+
+std::size_t Router::route_index(const Request& request) const {
+  const auto found = match(request);
+  return found.route != routes_.size() ? found.route : found.first_path_match;
+}
+
 boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request) const {
   const auto unmatched = routes_.size();
-  const auto target = boost::urls::parse_origin_form(request.target());
-  if (!target) {
+  auto found = match(request);
+  if (!found.target) {
     co_return Dispatched{error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"),
                          unmatched};
   }
-
-  std::vector<std::string> segments;
-  for (auto segment : target->segments()) segments.push_back(std::move(segment));
-  // "/users/" and "/users" name the same resource.
-  if (!segments.empty() && segments.back().empty()) segments.pop_back();
-
-  std::string allowed;
-  std::size_t first_path_match = unmatched;
-  for (std::size_t index = 0; index < routes_.size(); ++index) {
-    const auto& route = routes_[index];
-    if (route.segments.size() != segments.size()) continue;
-    bool matches = true;
-    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
-      matches = is_capture(route.segments[i]) ? !segments[i].empty() : route.segments[i] == segments[i];
-    }
-    if (!matches) continue;
-    if (first_path_match == unmatched) first_path_match = index;
-    if (route.method != request.method()) {
-      const auto name = http::to_string(route.method);
-      if (allowed.find(name) == std::string::npos) {
-        if (!allowed.empty()) allowed += ", ";
-        allowed.append(name.data(), name.size());
-      }
-      continue;
-    }
-    RequestContext context{request, route.pattern, {}, target->params()};
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), segments[i]);
+  if (found.route != unmatched) {
+    const auto& route = routes_[found.route];
+    RequestContext context{request, route.pattern, {}, found.target->params()};
+    for (std::size_t i = 0; i < found.segments.size(); ++i) {
+      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), found.segments[i]);
     }
     // Awaited into a named value first: GCC 12 destroys a co_await result that sits inside a
     // braced initializer twice.
     auto response = co_await route.handler(context);
-    co_return Dispatched{std::move(response), index};
+    co_return Dispatched{std::move(response), found.route};
   }
 
-  if (allowed.empty()) {
+  if (found.allowed.empty()) {
     co_return Dispatched{error_response(http::status::not_found, "not_found", "no such resource"), unmatched};
   }
   auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
                                  "this resource does not support " + std::string(request.method_string()));
-  response.set(http::field::allow, allowed);
-  co_return Dispatched{std::move(response), first_path_match};
+  response.set(http::field::allow, found.allowed);
+  co_return Dispatched{std::move(response), found.first_path_match};
 }
 
 }  // namespace coffeehouse::net

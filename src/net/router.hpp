@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/url/params_view.hpp>
+#include <boost/url/url_view.hpp>
 
 #include <functional>
 #include <string>
@@ -40,6 +41,10 @@ class Router {
   // known path and another method, 400 for a malformed target.
   boost::asio::awaitable<Dispatched> dispatch(const Request& request) const;
 
+  // The index dispatch() reports for `request`, without handling it (for requests answered
+  // before dispatch, such as refusals under overload).
+  std::size_t route_index(const Request& request) const;
+
   // The registered patterns, in registration order (route indexes for metrics).
   const std::vector<std::string>& patterns() const noexcept { return patterns_; }
 
@@ -50,6 +55,17 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
   };
+  // Where a request's path leads: the route for its method, else the first route of its path
+  // and the methods that path allows. Indexes are routes_.size() when nothing matched.
+  struct Match {
+    std::size_t route;
+    std::size_t first_path_match;
+    std::string allowed;
+    std::vector<std::string> segments;
+    boost::system::result<boost::urls::url_view> target;
+  };
+  Match match(const Request& request) const;
+
   std::vector<Route> routes_;
   std::vector<std::string> patterns_;
 };

@@ -14,6 +14,9 @@ namespace coffeehouse::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// What the first read of a request asks for: a typical request fits, a larger one grows the
+// buffer as it is read. Every connection keeps this much, so it counts at thousands of them.
+constexpr std::size_t first_read_bytes = 1024;
 
 void SessionRegistry::drain() {
   draining_ = true;
@@ -88,7 +91,7 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     // of it must arrive within read_timeout. (Pipelined bytes already buffered skip the wait.)
     if (buffer.size() == 0) {
       stream.expires_after(limits.idle_timeout);
-      auto [idle_error, first_bytes] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      auto [idle_error, first_bytes] = co_await stream.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
       if (idle_error) break;
       buffer.commit(first_bytes);
     }

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# scripts/bench --overload: goodput when clients outnumber what the service can work on at once.
+# Sourced by scripts/bench once the cluster, the dataset and both services are up; uses its
+# globals (modes, service_pid, service_port, duration, warmup, name, RESULTS_DIR, work_dir,
+# threads, pool_size, users, coffees, ...) and helpers (wrk_command_for, run_wrk,
+# check_services_alive, process_cpu_ticks, reset_peak_rss, status_kb).
+#
+# Each step runs wrk at one connection count against one mode and measures what came back; the
+# analysis, the report and the plot are bench/report/overload.py's (tested in tests/tooling).
+# shellcheck disable=SC2154 # the globals above are scripts/bench's
+
+readonly OVERLOAD_DEFAULT_CONNECTIONS="64,1000,4000,9000"
+# Descriptors besides the clients': the service's listeners, database connections, logs; wrk's own.
+readonly OVERLOAD_FD_RESERVE=1024
+
+# raise_open_file_limit CONNECTIONS: the soft limit of this shell (inherited by wrk and the
+# services, which each hold one descriptor per connection) raised to fit CONNECTIONS, as a user
+# would with `ulimit -n`; the hard limit too when root. Dies naming the command otherwise.
+raise_open_file_limit() {
+  local wanted=$(($1 + OVERLOAD_FD_RESERVE)) soft hard
+  soft="$(ulimit -Sn)"
+  hard="$(ulimit -Hn)"
+  [[ "$soft" == unlimited ]] || ((soft < wanted)) || return 0
+  if [[ "$hard" != unlimited ]] && ((hard < wanted)); then
+    if is_root; then
+      ulimit -Hn "$wanted" || die "could not raise the hard open-file limit to $wanted"
+    else
+      die "$1 connections need an open-file limit of $wanted; the hard limit is $hard (raise it in /etc/security/limits.conf, or LimitNOFILE= for a systemd unit)"
+    fi
+  fi
+  ulimit -Sn "$wanted" || die "could not raise the open-file limit to $wanted"
+  note "open-file limit raised from $soft to $wanted (ulimit -n $wanted)"
+}
+
+# The 503 answers a service has counted so far, over every route (its /metrics).
+service_503_total() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$1/metrics" |
+    awk '/^http_requests_total\{.*status="503"/ { total += $NF } END { printf "%d\n", total }'
+}
+
+# overload_step MODE CONNECTIONS: one wrk run, appended to $overload_tsv.
+overload_step() {
+  local mode="$1" count="$2" pid="${service_pid[$1]}" port="${service_port[$1]}" raw line
+  local refused_before refused_after cpu_before cpu_after hwm
+  raw="$work_dir/raw/overload-$mode-$count.txt"
+  wrk_command_for get_user "$mode" "$count" "$duration"
+  overload_commands+=("$(printf '%q ' "${wrk_command[@]}")")
+  reset_peak_rss "$pid"
+  refused_before="$(service_503_total "$port")"
+  cpu_before="$(process_cpu_ticks "$pid")"
+  run_wrk "$raw" || { cat "$raw" >&2; die "wrk failed at $count connections ($mode)"; }
+  cpu_after="$(process_cpu_ticks "$pid")"
+  hwm="$(status_kb "$pid" VmHWM)"
+  check_services_alive
+  refused_after="$(service_503_total "$port")"
+  line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results at $count connections ($mode)"; }
+  awk -v mode="$mode" -v connections="$count" -v status_503=$((refused_after - refused_before)) -v hwm="$hwm" \
+    -v ticks=$((cpu_after - cpu_before)) -v hz="$CLK_TCK" '
+    { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    END {
+      printf "%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, v["duration_us"] / 1e6,
+        v["requests"], v["http_errors"], status_503, v["connect_errors"] + v["read_errors"] + v["write_errors"],
+        v["timeouts"], v["p50_us"], v["p99_us"], v["max_us"], hwm, ticks, hz
+    }' <<<"$line" >>"$overload_tsv"
+  printf '  %-5s %5s conns: %s\n' "$mode" "$count" "$(tail -n 1 "$overload_tsv" | awk -F'\t' '{
+    printf "%8.0f 2xx/s  %7.0f non-2xx/s  p99 %8.2f ms  socket errors %d  timeouts %d  peak RSS %.1f MB",
+      ($4 - $5) / $3, $5 / $3, $10 / 1000, $7, $8, $12 / 1024 }')" >&2
+}
+
+overload_main() {
+  section "Overload: GET /users/{id} at ${overload_connections[*]} connections, ${duration} s each"
+  overload_tsv="$work_dir/overload.tsv"
+  overload_commands=()
+  printf 'mode\tconnections\tseconds\trequests\tnon_2xx\tstatus_503\tsocket_errors\ttimeouts\tp50_us\tp99_us\tmax_us\trss_peak_kb\tcpu_ticks\tclk_tck\n' \
+    >"$overload_tsv"
+  local mode count
+  for mode in "${modes[@]}"; do
+    for count in "${overload_connections[@]}"; do
+      overload_step "$mode" "$count"
+      # Let the closed connections' sockets go before the next step opens thousands more.
+      sleep 1
+    done
+  done
+
+  section "Report"
+  mkdir -p "$RESULTS_DIR"
+  cp "$overload_tsv" "$RESULTS_DIR/$name.tsv"
+  local setup
+  setup="$(nproc) CPUs; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); service, PostgreSQL and wrk on"
+  setup+=" one machine. Each service: --threads $threads --pool-size $pool_size, the other flags at their"
+  setup+=" defaults; async with --db-pipeline $db_pipeline. Dataset: $coffees coffees, $users users. wrk -t $wrk_threads"
+  setup+=" --timeout 5s, GET /users/{id} (bench/lua/get_user.lua), $duration s per step after a ${warmup} s warm-up."
+  setup+=" Open-file limit: $(ulimit -Sn)."
+  local arguments=()
+  for command in "${overload_commands[@]}"; do arguments+=(--command "${command//$work_dir\//}"); done
+  /usr/bin/python3 bench/report/overload.py "$overload_tsv" --name "$name" --out-dir "$RESULTS_DIR" \
+    --setup "$setup" --command "$invocation" "${arguments[@]}" || die "the overload report failed"
+  note "report: $RESULTS_DIR/$name.md, plot: $RESULTS_DIR/$name-goodput.png"
+}

@@ -1,0 +1,109 @@
+"""bench/report/overload.py: the report of scripts/bench --overload."""
+
+import importlib.util
+import pathlib
+import sys
+
+import pytest
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("overload", REPO_ROOT / "bench" / "report" / "overload.py")
+overload = importlib.util.module_from_spec(_spec)
+sys.modules["overload"] = overload  # dataclasses look their module up there
+_spec.loader.exec_module(overload)
+
+HEADER = "\t".join(overload.COLUMNS)
+
+
+def row(mode, connections, requests, non_2xx=0, *, seconds=2.0, p99_us=5000, rss_kb=20_000, timeouts=0,
+        cpu_ticks=100, status_503=None):
+    values = [mode, connections, seconds, requests, non_2xx, non_2xx if status_503 is None else status_503, 0,
+              timeouts, 1000, p99_us, p99_us * 2, rss_kb, cpu_ticks, 100]
+    return "\t".join(str(value) for value in values)
+
+
+def write(tmp_path, *rows):
+    path = tmp_path / "steps.tsv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_goodput_counts_only_2xx_answers_per_second(tmp_path):
+    [step] = overload.read_steps(write(tmp_path, row("async", 4000, requests=50_000, non_2xx=10_000, seconds=2.0)))
+    assert step.goodput == 20_000
+    assert step.refusals_per_second == 5_000
+
+
+def test_cpu_per_success_divides_the_ticks_by_the_2xx_answers_only(tmp_path):
+    [step] = overload.read_steps(write(tmp_path, row("async", 64, requests=30_000, non_2xx=10_000, cpu_ticks=200)))
+    # 200 ticks at 100 per second = 2 s of CPU over 20,000 successes.
+    assert step.cpu_us_per_success == pytest.approx(100.0)
+
+
+def test_no_success_has_no_cpu_per_success(tmp_path):
+    [step] = overload.read_steps(write(tmp_path, row("async", 64, requests=5, non_2xx=5)))
+    assert step.cpu_us_per_success is None
+
+
+def test_a_tsv_with_other_columns_is_refused(tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text("mode\tconnections\nasync\t64\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected the columns"):
+        overload.read_steps(path)
+
+
+def test_a_malformed_number_names_its_line(tmp_path):
+    path = write(tmp_path, row("async", 64, 100), row("async", "lots", 100))
+    with pytest.raises(ValueError, match=r"steps.tsv:3"):
+        overload.read_steps(path)
+
+
+def test_goodput_holding_at_capacity_meets_the_target_and_a_collapse_does_not(tmp_path):
+    steps = overload.read_steps(write(
+        tmp_path,
+        row("async", 64, requests=60_000),        # 30k/s
+        row("async", 4000, requests=56_000),      # 28k/s: 93 %
+        row("async", 9000, requests=60_000, non_2xx=58_000),  # 1k/s: collapsed
+    ))
+    by_target = {verdict.target: verdict for verdict in overload.verdicts(steps, read_timeout_ms=10_000)}
+    assert by_target["async, 4,000 connections: 2xx/s ≥ 90% of 64"].met
+    collapsed = by_target["async, 9,000 connections: 2xx/s ≥ 90% of 64"]
+    assert not collapsed.met
+    assert "(3%)" in collapsed.measured
+
+
+def test_p99_timeouts_and_rss_are_judged_at_their_steps(tmp_path):
+    steps = overload.read_steps(write(
+        tmp_path,
+        row("async", 64, requests=60_000),
+        row("async", 9000, requests=60_000, p99_us=12_000_000, timeouts=3, rss_kb=120 * 1024),
+        row("sync", 9000, requests=60_000, rss_kb=50 * 1024),
+    ))
+    by_target = {verdict.target: verdict for verdict in overload.verdicts(steps, read_timeout_ms=10_000)}
+    assert not by_target["async, 9,000 connections: p99 below the read timeout (10,000 ms)"].met
+    assert not by_target["async, 9,000 connections: no socket timeouts"].met
+    assert not by_target["async, 9,000 connections: RSS ≤ 100 MB"].met
+    assert by_target["sync, 9,000 connections: RSS ≤ 100 MB"].met
+    # 4,000 connections did not run: no verdict is made up for it.
+    assert not any("4,000" in target for target in by_target)
+
+
+def test_the_report_has_a_row_per_step_async_first_and_writes_the_plot(tmp_path):
+    tsv = write(tmp_path, row("sync", 64, 40_000), row("async", 9000, 50_000), row("async", 64, 60_000))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert overload.main([str(tsv), "--name", "t", "--out-dir", str(out), "--setup", "a machine",
+                          "--command", "scripts/bench --overload"]) == 0
+    report = (out / "t.md").read_text(encoding="utf-8")
+    table = [line for line in report.splitlines() if line.startswith(("| async |", "| sync |"))]
+    assert [line.split("|")[1:3] for line in table] == [[" async ", " 64 "], [" async ", " 9,000 "], [" sync ", " 64 "]]
+    assert "| async | 64 | 30,000 | 0 |" in report
+    assert "scripts/bench --overload" in report
+    assert (out / "t-goodput.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_empty_tsv_is_an_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert overload.main([str(write(tmp_path)), "--name", "t", "--out-dir", str(out), "--setup", "x"]) == 1
+    assert "has no steps" in capsys.readouterr().err
