@@ -53,7 +53,7 @@ TEST_P(Overload, WaitingPastTheQueueTimeoutIs503OverloadedWithRetryAfterAndCount
   auto observer = service.client();
   auto holder = get_in_background(service.port(), "/bench/sleep?ms=1200");
   ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
-  const auto refused = get_in_background(service.port(), "/users/1").get();
+  const auto refused = get_in_background(service.port(), "/coffee/notes").get();
   EXPECT_EQ(refused.status, 503u);
   EXPECT_EQ(refused.code, "overloaded");
   EXPECT_TRUE(refused.retry_after);
@@ -61,11 +61,11 @@ TEST_P(Overload, WaitingPastTheQueueTimeoutIs503OverloadedWithRetryAfterAndCount
   EXPECT_LT(refused.took, 1000ms);
   EXPECT_EQ(gauge(observer, shed), 1u);
   // Counted under the route it was for, as every answer is.
-  EXPECT_EQ(gauge(observer, R"(http_requests_total{route="/users/{id}",method="GET",status="503"})"), 1u);
+  EXPECT_EQ(gauge(observer, R"(http_requests_total{route="/coffee/notes",method="GET",status="503"})"), 1u);
   // The database was never the problem: the pool refused nothing.
   EXPECT_EQ(gauge(observer, R"(db_pool_refusals_total{reason="overloaded"})"), 0u);
   EXPECT_EQ(holder.get().status, 200u);
-  EXPECT_EQ(observer.get("/users/1").status(), 200);
+  EXPECT_EQ(observer.get("/coffee/notes").status(), 200);
 }
 
 TEST_P(Overload, ProbesAndMetricsAnswerWhileEveryPlaceIsTaken) {
@@ -91,10 +91,10 @@ TEST_P(Overload, AFloodOfClientsDoesNotStarveARequestAlreadyWaiting) {
   auto observer = service.client();
   auto holder = get_in_background(service.port(), "/bench/sleep?ms=300");
   ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
-  auto first_in_line = get_in_background(service.port(), "/users/1");
+  auto first_in_line = get_in_background(service.port(), "/coffee/notes");
   ASSERT_TRUE(wait_for_gauge(observer, queued, 1));
   std::vector<std::future<TimedAnswer>> flood;
-  for (int i = 0; i < 40; ++i) flood.push_back(get_in_background(service.port(), "/users/2"));
+  for (int i = 0; i < 40; ++i) flood.push_back(get_in_background(service.port(), "/coffee/notes"));
   EXPECT_EQ(holder.get().status, 200u);
   const auto first = first_in_line.get();
   EXPECT_EQ(first.status, 200u);

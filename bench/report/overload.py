@@ -13,11 +13,13 @@ import argparse
 import csv
 import dataclasses
 import pathlib
+import statistics
 import sys
 
 COLUMNS = (
     "mode",            # async or sync
     "connections",     # wrk connections
+    "rep",             # repetition, from 1
     "seconds",         # wrk's measured duration
     "requests",        # answers wrk read, any status
     "non_2xx",         # of which not 2xx/3xx (wrk's errors.status)
@@ -41,8 +43,10 @@ RSS_TARGET_KB = 100 * 1024       # at the largest step
 
 @dataclasses.dataclass(frozen=True)
 class Step:
+    """One wrk run."""
     mode: str
     connections: int
+    rep: int
     seconds: float
     requests: int
     non_2xx: int
@@ -88,20 +92,63 @@ def read_steps(path: pathlib.Path) -> list[Step]:
                 steps.append(Step(
                     mode=row["mode"],
                     connections=int(row["connections"]),
+                    rep=int(row["rep"]),
                     seconds=float(row["seconds"]),
-                    **{name: int(row[name]) for name in COLUMNS[3:]},
+                    **{name: int(row[name]) for name in COLUMNS[4:]},
                 ))
             except (TypeError, ValueError) as error:
                 raise ValueError(f"{path}:{line}: {error}") from None
     return steps
 
 
+@dataclasses.dataclass(frozen=True)
+class Point:
+    """Every repetition of one mode at one connection count: medians of the rates and latencies,
+    totals of the errors, and the peak RSS of the first run. (The allocator keeps what it freed,
+    so in a later run even the smallest step starts at the size the largest one reached; in the
+    first run the steps come smallest first, and each peak is its own.)"""
+    mode: str
+    connections: int
+    reps: int
+    goodput: float
+    refusals_per_second: float
+    status_503: int
+    socket_errors: int
+    timeouts: int
+    p50_us: float
+    p99_us: float
+    rss_peak_kb: int
+    cpu_us_per_success: float | None
+
+
+def points(steps: list[Step]) -> list[Point]:
+    """One point per (mode, connections), async first, then by connections."""
+    found = []
+    for mode in modes_of(steps):
+        for connections in sorted({s.connections for s in steps if s.mode == mode}):
+            runs = [s for s in steps if s.mode == mode and s.connections == connections]
+            cpu = [s.cpu_us_per_success for s in runs if s.cpu_us_per_success is not None]
+            found.append(Point(
+                mode=mode, connections=connections, reps=len(runs),
+                goodput=statistics.median(s.goodput for s in runs),
+                refusals_per_second=statistics.median(s.refusals_per_second for s in runs),
+                status_503=sum(s.status_503 for s in runs),
+                socket_errors=sum(s.socket_errors for s in runs),
+                timeouts=sum(s.timeouts for s in runs),
+                p50_us=statistics.median(s.p50_us for s in runs),
+                p99_us=statistics.median(s.p99_us for s in runs),
+                rss_peak_kb=min(runs, key=lambda s: s.rep).rss_peak_kb,
+                cpu_us_per_success=statistics.median(cpu) if cpu else None,
+            ))
+    return found
+
+
 def modes_of(steps: list[Step]) -> list[str]:
     return sorted({step.mode for step in steps}, key=lambda mode: (mode != "async", mode))
 
 
-def find(steps: list[Step], mode: str, connections: int) -> Step | None:
-    return next((step for step in steps if step.mode == mode and step.connections == connections), None)
+def find(found: list[Point], mode: str, connections: int) -> Point | None:
+    return next((point for point in found if point.mode == mode and point.connections == connections), None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,11 +159,13 @@ class Verdict:
 
 
 def verdicts(steps: list[Step], read_timeout_ms: float) -> list[Verdict]:
-    """Issue #19's targets, each as measured in this run (a target whose steps did not run is absent)."""
+    """Issue #19's targets, each as measured in this run (a target whose steps did not run is
+    absent), on the medians over the repetitions."""
     found = []
-    reference = find(steps, "async", REFERENCE_CONNECTIONS)
+    measured = points(steps)
+    reference = find(measured, "async", REFERENCE_CONNECTIONS)
     for connections in TARGET_CONNECTIONS:
-        step = find(steps, "async", connections)
+        step = find(measured, "async", connections)
         if step is None:
             continue
         if reference is not None and reference.goodput > 0:
@@ -131,8 +180,8 @@ def verdicts(steps: list[Step], read_timeout_ms: float) -> list[Verdict]:
         found.append(Verdict(
             f"async, {connections:,} connections: no socket timeouts",
             f"{step.timeouts} timeouts, {step.socket_errors} socket errors", step.timeouts == 0))
-    largest = max((step.connections for step in steps), default=0)
-    for step in steps:
+    largest = max((point.connections for point in measured), default=0)
+    for step in measured:
         if step.connections == largest:
             found.append(Verdict(
                 f"{step.mode}, {largest:,} connections: RSS ≤ {RSS_TARGET_KB // 1024} MB",
@@ -145,22 +194,23 @@ def markdown(steps: list[Step], *, title: str, setup: str, commands: list[str], 
     lines = [f"# {title}", "", setup, ""]
     lines += [
         "| Mode | Connections | 2xx/s | non-2xx/s | 503s (service) | Socket errors | Timeouts "
-        "| p50 ms | p99 ms | Peak RSS MB | CPU µs per 2xx |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| p50 ms | p99 ms | Peak RSS MB | CPU µs per 2xx | Runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for mode in modes_of(steps):
-        for step in sorted((s for s in steps if s.mode == mode), key=lambda s: s.connections):
-            cpu = step.cpu_us_per_success
-            lines.append(
-                f"| {step.mode} | {step.connections:,} | {step.goodput:,.0f} | {step.refusals_per_second:,.0f} "
-                f"| {step.status_503:,} | {step.socket_errors:,} | {step.timeouts:,} | {step.p50_us / 1000:,.2f} "
-                f"| {step.p99_us / 1000:,.2f} | {step.rss_peak_kb / 1024:,.1f} "
-                f"| {'n/a' if cpu is None else f'{cpu:,.1f}'} |")
+    for point in points(steps):
+        cpu = point.cpu_us_per_success
+        lines.append(
+            f"| {point.mode} | {point.connections:,} | {point.goodput:,.0f} | {point.refusals_per_second:,.0f} "
+            f"| {point.status_503:,} | {point.socket_errors:,} | {point.timeouts:,} | {point.p50_us / 1000:,.2f} "
+            f"| {point.p99_us / 1000:,.2f} | {point.rss_peak_kb / 1024:,.1f} "
+            f"| {'n/a' if cpu is None else f'{cpu:,.1f}'} | {point.reps} |")
     lines += [
         "",
-        "Latencies are wrk's over every answer: where non-2xx/s is 0 they are the 2xx answers' own. "
-        "Peak RSS is the service's VmHWM during the step; CPU is the service's user + system time "
-        "over the 2xx answers.",
+        "With several runs: medians of the rates, latencies and CPU, totals of the 503s, errors and "
+        "timeouts; the peak RSS of the first run, whose steps come smallest first (the allocator keeps "
+        "what it freed, so later runs start at the largest step's size). Latencies are wrk's over every answer: where non-2xx/s is 0 they "
+        "are the 2xx answers' own. Peak RSS is the service's VmHWM during the step; CPU is the service's "
+        "user + system time over the 2xx answers.",
         "",
         f"![2xx/s and p99 against connections]({plot_name})",
         "",
@@ -182,15 +232,16 @@ def plot(steps: list[Step], path: pathlib.Path, *, title: str) -> None:
 
     figure, (goodput_axes, latency_axes) = plt.subplots(1, 2, figsize=(11, 4.2))
     styles = {"async": ("tab:blue", "o"), "sync": ("tab:orange", "s")}
+    measured = points(steps)
     for mode in modes_of(steps):
-        ordered = sorted((s for s in steps if s.mode == mode), key=lambda s: s.connections)
+        ordered = [p for p in measured if p.mode == mode]
         color, marker = styles.get(mode, ("tab:gray", "^"))
-        x = [s.connections for s in ordered]
-        goodput_axes.plot(x, [s.goodput for s in ordered], marker=marker, color=color, label=f"{mode}: 2xx/s")
-        goodput_axes.plot(x, [s.refusals_per_second for s in ordered], marker=marker, color=color,
+        x = [p.connections for p in ordered]
+        goodput_axes.plot(x, [p.goodput for p in ordered], marker=marker, color=color, label=f"{mode}: 2xx/s")
+        goodput_axes.plot(x, [p.refusals_per_second for p in ordered], marker=marker, color=color,
                           linestyle=":", label=f"{mode}: non-2xx/s")
-        latency_axes.plot(x, [s.p99_us / 1000 for s in ordered], marker=marker, color=color, label=f"{mode}: p99")
-    reference = find(steps, "async", REFERENCE_CONNECTIONS)
+        latency_axes.plot(x, [p.p99_us / 1000 for p in ordered], marker=marker, color=color, label=f"{mode}: p99")
+    reference = find(measured, "async", REFERENCE_CONNECTIONS)
     if reference is not None:
         goodput_axes.axhline(reference.goodput * GOODPUT_SHARE_TARGET, color="tab:blue", linewidth=0.8,
                              linestyle="--",
@@ -202,10 +253,10 @@ def plot(steps: list[Step], path: pathlib.Path, *, title: str) -> None:
         axes.legend(fontsize="small")
     goodput_axes.set_ylabel("answers per second")
     goodput_axes.set_ylim(bottom=0)
-    goodput_axes.set_title("goodput: 2xx answers per second")
+    goodput_axes.set_title("goodput: 2xx answers per second (median of the runs)")
     latency_axes.set_ylabel("p99 latency (ms)")
     latency_axes.set_ylim(bottom=0)
-    latency_axes.set_title("p99 of the answers")
+    latency_axes.set_title("p99 of the answers (median of the runs)")
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -235,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     report = markdown(steps, title=title, setup=args.setup, commands=args.command, plot_name=plot_name,
                       read_timeout_ms=args.read_timeout_ms)
     (args.out_dir / f"{args.name}.md").write_text(report, encoding="utf-8")
-    print(report[report.index("| Mode"):report.index("\n\nLatencies")])
+    table = report[report.index("| Mode"):]
+    print(table[:table.index("\n\n")])
     return 0
 
 

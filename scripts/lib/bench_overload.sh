@@ -38,13 +38,13 @@ service_503_total() {
     awk '/^http_requests_total\{.*status="503"/ { total += $NF } END { printf "%d\n", total }'
 }
 
-# overload_step MODE CONNECTIONS: one wrk run, appended to $overload_tsv.
+# overload_step MODE CONNECTIONS REP: one wrk run, appended to $overload_tsv.
 overload_step() {
-  local mode="$1" count="$2" pid="${service_pid[$1]}" port="${service_port[$1]}" raw line
+  local mode="$1" count="$2" rep="$3" pid="${service_pid[$1]}" port="${service_port[$1]}" raw line
   local refused_before refused_after cpu_before cpu_after hwm
-  raw="$work_dir/raw/overload-$mode-$count.txt"
+  raw="$work_dir/raw/overload-$mode-$count-$rep.txt"
   wrk_command_for get_user "$mode" "$count" "$duration"
-  overload_commands+=("$(printf '%q ' "${wrk_command[@]}")")
+  ((rep > 1)) || overload_commands+=("$(printf '%q ' "${wrk_command[@]}")")
   reset_peak_rss "$pid"
   refused_before="$(service_503_total "$port")"
   cpu_before="$(process_cpu_ticks "$pid")"
@@ -54,31 +54,36 @@ overload_step() {
   check_services_alive
   refused_after="$(service_503_total "$port")"
   line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results at $count connections ($mode)"; }
-  awk -v mode="$mode" -v connections="$count" -v status_503=$((refused_after - refused_before)) -v hwm="$hwm" \
+  awk -v mode="$mode" -v connections="$count" -v rep="$rep" -v status_503=$((refused_after - refused_before)) -v hwm="$hwm" \
     -v ticks=$((cpu_after - cpu_before)) -v hz="$CLK_TCK" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
-      printf "%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, v["duration_us"] / 1e6,
+      printf "%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, rep, v["duration_us"] / 1e6,
         v["requests"], v["http_errors"], status_503, v["connect_errors"] + v["read_errors"] + v["write_errors"],
         v["timeouts"], v["p50_us"], v["p99_us"], v["max_us"], hwm, ticks, hz
     }' <<<"$line" >>"$overload_tsv"
-  printf '  %-5s %5s conns: %s\n' "$mode" "$count" "$(tail -n 1 "$overload_tsv" | awk -F'\t' '{
+  printf '  %-5s %5s conns (run %s): %s\n' "$mode" "$count" "$rep" "$(tail -n 1 "$overload_tsv" | awk -F'\t' '{
     printf "%8.0f 2xx/s  %7.0f non-2xx/s  p99 %8.2f ms  socket errors %d  timeouts %d  peak RSS %.1f MB",
-      ($4 - $5) / $3, $5 / $3, $10 / 1000, $7, $8, $12 / 1024 }')" >&2
+      ($5 - $6) / $4, $6 / $4, $11 / 1000, $8, $9, $13 / 1024 }')" >&2
 }
 
 overload_main() {
-  section "Overload: GET /users/{id} at ${overload_connections[*]} connections, ${duration} s each"
+  section "Overload: GET /users/{id} at ${overload_connections[*]} connections, ${duration} s each, $repeat run(s)"
   overload_tsv="$work_dir/overload.tsv"
   overload_commands=()
-  printf 'mode\tconnections\tseconds\trequests\tnon_2xx\tstatus_503\tsocket_errors\ttimeouts\tp50_us\tp99_us\tmax_us\trss_peak_kb\tcpu_ticks\tclk_tck\n' \
+  printf 'mode\tconnections\trep\tseconds\trequests\tnon_2xx\tstatus_503\tsocket_errors\ttimeouts\tp50_us\tp99_us\tmax_us\trss_peak_kb\tcpu_ticks\tclk_tck\n' \
     >"$overload_tsv"
-  local mode count
-  for mode in "${modes[@]}"; do
-    for count in "${overload_connections[@]}"; do
-      overload_step "$mode" "$count"
-      # Let the closed connections' sockets go before the next step opens thousands more.
-      sleep 1
+  local mode count rep order
+  for ((rep = 1; rep <= repeat; rep++)); do
+    # The modes alternate, as in the other scenarios: async first on odd runs, sync on even ones.
+    order=("${modes[@]}")
+    ((rep % 2 == 1)) || order=("${modes[1]}" "${modes[0]}")
+    for mode in "${order[@]}"; do
+      for count in "${overload_connections[@]}"; do
+        overload_step "$mode" "$count" "$rep"
+        # Let the closed connections' sockets go before the next step opens thousands more.
+        sleep 1
+      done
     done
   done
 
@@ -89,7 +94,8 @@ overload_main() {
   setup="$(nproc) CPUs; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); service, PostgreSQL and wrk on"
   setup+=" one machine. Each service: --threads $threads --pool-size $pool_size, the other flags at their"
   setup+=" defaults; async with --db-pipeline $db_pipeline. Dataset: $coffees coffees, $users users. wrk -t $wrk_threads"
-  setup+=" --timeout 5s, GET /users/{id} (bench/lua/get_user.lua), $duration s per step after a ${warmup} s warm-up."
+  setup+=" --timeout 5s, GET /users/{id} (bench/lua/get_user.lua), $duration s per step after a ${warmup} s warm-up,"
+  setup+=" $repeat run(s) of every step."
   setup+=" Open-file limit: $(ulimit -Sn)."
   local arguments=()
   for command in "${overload_commands[@]}"; do arguments+=(--command "${command//$work_dir\//}"); done

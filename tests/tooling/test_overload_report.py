@@ -16,8 +16,8 @@ HEADER = "\t".join(overload.COLUMNS)
 
 
 def row(mode, connections, requests, non_2xx=0, *, seconds=2.0, p99_us=5000, rss_kb=20_000, timeouts=0,
-        cpu_ticks=100, status_503=None):
-    values = [mode, connections, seconds, requests, non_2xx, non_2xx if status_503 is None else status_503, 0,
+        cpu_ticks=100, status_503=None, rep=1):
+    values = [mode, connections, rep, seconds, requests, non_2xx, non_2xx if status_503 is None else status_503, 0,
               timeouts, 1000, p99_us, p99_us * 2, rss_kb, cpu_ticks, 100]
     return "\t".join(str(value) for value in values)
 
@@ -98,6 +98,7 @@ def test_the_report_has_a_row_per_step_async_first_and_writes_the_plot(tmp_path)
     table = [line for line in report.splitlines() if line.startswith(("| async |", "| sync |"))]
     assert [line.split("|")[1:3] for line in table] == [[" async ", " 64 "], [" async ", " 9,000 "], [" sync ", " 64 "]]
     assert "| async | 64 | 30,000 | 0 |" in report
+    assert all(line.endswith("| 1 |") for line in table)  # one run each
     assert "scripts/bench --overload" in report
     assert (out / "t-goodput.png").read_bytes().startswith(b"\x89PNG")
 
@@ -107,3 +108,30 @@ def test_an_empty_tsv_is_an_error(tmp_path, capsys):
     out.mkdir()
     assert overload.main([str(write(tmp_path)), "--name", "t", "--out-dir", str(out), "--setup", "x"]) == 1
     assert "has no steps" in capsys.readouterr().err
+
+
+def test_repetitions_report_medians_of_rates_totals_of_errors_and_the_first_runs_rss(tmp_path):
+    steps = overload.read_steps(write(
+        tmp_path,
+        row("async", 9000, requests=50_000, rep=2, timeouts=0, rss_kb=70_000, p99_us=9_000),
+        row("async", 9000, requests=40_000, rep=1, timeouts=1, rss_kb=60_000, p99_us=4_000),
+        row("async", 9000, requests=90_000, rep=3, timeouts=2, rss_kb=65_000, p99_us=5_000),
+    ))
+    [point] = overload.points(steps)
+    assert point.reps == 3
+    assert point.goodput == 25_000        # the median run's 50,000 over 2 s, not the mean
+    assert point.p99_us == 5_000
+    assert point.timeouts == 3
+    assert point.rss_peak_kb == 60_000     # later runs start where the allocator left off
+
+
+def test_verdicts_judge_the_medians_not_one_lucky_run(tmp_path):
+    steps = overload.read_steps(write(
+        tmp_path,
+        *(row("async", 64, requests=60_000, rep=rep) for rep in (1, 2, 3)),
+        row("async", 4000, requests=60_000, rep=1),   # one run at 100 %
+        row("async", 4000, requests=40_000, rep=2),   # two at 67 %
+        row("async", 4000, requests=40_000, rep=3),
+    ))
+    by_target = {verdict.target: verdict for verdict in overload.verdicts(steps, read_timeout_ms=10_000)}
+    assert not by_target["async, 4,000 connections: 2xx/s ≥ 90% of 64"].met
