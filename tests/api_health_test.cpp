@@ -1,5 +1,6 @@
 #include "db/migrations/versions_directory.hpp"
 #include "support/api_test.hpp"
+#include "support/service_probes.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -59,6 +60,32 @@ TEST_P(HealthApi, ReadyzIs503WhenTheSchemaIsBehindTheRevisions) {
 }
 
 COFFEEHOUSE_EVERY_SETUP(HealthApi);
+
+// The routes say what waits in the admission line, not the spelling of a target: a probe asked
+// with a query, a trailing slash, an escaped letter or HEAD does not wait either.
+TEST(Probes, AnswerWhileEveryPlaceIsTakenHoweverTheyAreAsked) {
+  auto config = test_config(db::DbMode::async);
+  config.threads = 1;
+  config.max_in_progress = 1;
+  config.bench_routes = true;
+  RunningService service(config);
+  auto observer = service.client();
+  auto holder = get_in_background(service.port(), "/bench/sleep?ms=1500");
+  ASSERT_TRUE(wait_for_gauge(observer, "http_requests_in_progress", 1));
+  auto waiting = get_in_background(service.port(), "/bench/sleep?ms=1");
+  ASSERT_TRUE(wait_for_gauge(observer, "http_requests_queued", 1));
+  for (const auto method : {http::verb::get, http::verb::head}) {
+    for (const auto* target : {"/healthz?x", "/healthz/", "/%68ealthz", "/readyz/", "/metrics?x"}) {
+      auto http = service.client();
+      const auto started = Clock::now();
+      const auto answer = http.send(http::request<http::string_body>{method, target, 11});
+      EXPECT_EQ(answer.status(), 200) << http::to_string(method) << " " << target;
+      EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(500)) << http::to_string(method) << " " << target;
+    }
+  }
+  EXPECT_EQ(holder.get().status, 200u);
+  EXPECT_EQ(waiting.get().status, 200u);
+}
 
 }  // namespace
 }  // namespace coffeehouse::testing

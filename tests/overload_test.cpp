@@ -31,13 +31,19 @@ class Overload : public ::testing::TestWithParam<ServiceSetup> {
     config.bench_routes = true;
     return config;
   }
+
+  // Starts GET /bench/sleep?ms=`ms` and returns once it holds the one place.
+  static std::future<TimedAnswer> hold_the_place(const RunningService& service, HttpClient& observer, int ms) {
+    auto holder = get_in_background(service.port(), "/bench/sleep?ms=" + std::to_string(ms));
+    EXPECT_TRUE(wait_for_gauge(observer, in_progress, 1));
+    return holder;
+  }
 };
 
 TEST_P(Overload, RequestsBeyondThePlacesWaitInLineAndAreAllServed) {
   RunningService service(one_place(GetParam(), 3s));
   auto observer = service.client();
-  auto holder = get_in_background(service.port(), "/bench/sleep?ms=300");
-  ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
+  auto holder = hold_the_place(service, observer, 300);
   std::vector<std::future<TimedAnswer>> line;
   for (int i = 0; i < 3; ++i) line.push_back(get_in_background(service.port(), "/bench/sleep?ms=1"));
   EXPECT_TRUE(wait_for_gauge(observer, queued, 3));
@@ -51,8 +57,7 @@ TEST_P(Overload, RequestsBeyondThePlacesWaitInLineAndAreAllServed) {
 TEST_P(Overload, WaitingPastTheQueueTimeoutIs503OverloadedWithRetryAfterAndCounted) {
   RunningService service(one_place(GetParam(), 300ms));
   auto observer = service.client();
-  auto holder = get_in_background(service.port(), "/bench/sleep?ms=1200");
-  ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
+  auto holder = hold_the_place(service, observer, 1200);
   const auto refused = get_in_background(service.port(), "/coffee/notes").get();
   EXPECT_EQ(refused.status, 503u);
   EXPECT_EQ(refused.code, "overloaded");
@@ -71,8 +76,7 @@ TEST_P(Overload, WaitingPastTheQueueTimeoutIs503OverloadedWithRetryAfterAndCount
 TEST_P(Overload, ProbesAndMetricsAnswerWhileEveryPlaceIsTaken) {
   RunningService service(one_place(GetParam(), 3s));
   auto observer = service.client();
-  auto holder = get_in_background(service.port(), "/bench/sleep?ms=1500");
-  ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
+  auto holder = hold_the_place(service, observer, 1500);
   auto waiting = get_in_background(service.port(), "/bench/sleep?ms=1");
   ASSERT_TRUE(wait_for_gauge(observer, queued, 1));
   for (const char* target : {"/healthz", "/readyz", "/metrics"}) {
@@ -89,8 +93,7 @@ TEST_P(Overload, ProbesAndMetricsAnswerWhileEveryPlaceIsTaken) {
 TEST_P(Overload, AFloodOfClientsDoesNotStarveARequestAlreadyWaiting) {
   RunningService service(one_place(GetParam(), 5s));
   auto observer = service.client();
-  auto holder = get_in_background(service.port(), "/bench/sleep?ms=300");
-  ASSERT_TRUE(wait_for_gauge(observer, in_progress, 1));
+  auto holder = hold_the_place(service, observer, 300);
   auto first_in_line = get_in_background(service.port(), "/coffee/notes");
   ASSERT_TRUE(wait_for_gauge(observer, queued, 1));
   std::vector<std::future<TimedAnswer>> flood;

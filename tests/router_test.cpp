@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace coffeehouse::net {
 namespace {
 
@@ -54,12 +56,50 @@ TEST(Router, UnknownPathIs404AndKnownPathWithOtherMethodIs405) {
   EXPECT_EQ(dispatch(router, http::verb::get, "/coffee/1/extra").result(), http::status::not_found);
   const auto wrong = dispatch(router, http::verb::delete_, "/users/1");
   EXPECT_EQ(wrong.result(), http::status::method_not_allowed);
-  EXPECT_EQ(wrong[http::field::allow], "GET");
+  EXPECT_EQ(wrong[http::field::allow], "GET, HEAD");
 }
 
 TEST(Router, MalformedTargetIs400) {
   EXPECT_EQ(dispatch(echo_router(), http::verb::get, "no-leading-slash").result(), http::status::bad_request);
   EXPECT_EQ(dispatch(echo_router(), http::verb::get, "/users/%zz").result(), http::status::bad_request);
+}
+
+// RFC 9110 §9.3.2: HEAD is GET without the body (which the session leaves out, not the router).
+TEST(Router, HeadIsServedByTheGetRouteAndAllowedWhereGetIs) {
+  const auto router = echo_router();
+  const auto head = dispatch(router, http::verb::head, "/coffee/42");
+  EXPECT_EQ(head.result(), http::status::ok);
+  EXPECT_EQ(boost::json::parse(head.body()).at("route"), "/coffee/{id}");
+  const auto post_only = dispatch(router, http::verb::head, "/users");
+  EXPECT_EQ(post_only.result(), http::status::method_not_allowed);
+  EXPECT_EQ(post_only[http::field::allow], "POST");
+  EXPECT_EQ(dispatch(router, http::verb::put, "/coffee/search")[http::field::allow], "GET, HEAD");
+}
+
+// What a request waits for is its route's, found by routing it: however the path is spelled,
+// with whatever method (a 405 counts as its path's first route), and nothing special otherwise.
+TEST(Router, ARequestHasTheAccessOfTheRouteItIsCountedUnder) {
+  auto router = echo_router();
+  const auto answer = [](const RequestContext&) -> awaitable<Response> { co_return Response{http::status::ok, 11}; };
+  router.add(http::verb::get, "/healthz", answer, RouteAccess{.waits_for_startup = false, .waits_in_line = false});
+  router.add(http::verb::get, "/metrics", answer, RouteAccess{.waits_for_startup = true, .waits_in_line = false});
+  const auto healthz = router.patterns().size() - 2;
+  // (route index, waits for start-up, waits in line)
+  const auto routed = [&](http::verb method, std::string_view target) {
+    const Request request{method, target, 11};
+    const auto found = router.resolve(request);
+    return std::tuple{found.route(), found.access().waits_for_startup, found.access().waits_in_line};
+  };
+  for (const auto* target : {"/healthz", "/healthz?x", "/healthz/", "/%68ealthz"}) {
+    for (const auto method : {http::verb::get, http::verb::head, http::verb::post}) {
+      EXPECT_EQ(routed(method, target), std::tuple(healthz, false, false)) << target << " " << http::to_string(method);
+    }
+  }
+  EXPECT_EQ(routed(http::verb::head, "/metrics/"), std::tuple(healthz + 1, true, false));
+  EXPECT_EQ(routed(http::verb::get, "/users/1"), std::tuple(std::size_t{2}, true, true));
+  for (const auto* target : {"/healthzz", "/healthz/extra", "/nowhere", "no-leading-slash"}) {
+    EXPECT_EQ(routed(http::verb::get, target), std::tuple(router.patterns().size(), true, true)) << target;
+  }
 }
 
 }  // namespace

@@ -21,7 +21,6 @@ class SeedGate {
     open_ = true;
     opened_signal_.cancel();
   }
-  bool is_open() const noexcept { return open_; }
 
  private:
   bool open_ = false;

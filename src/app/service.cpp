@@ -65,27 +65,26 @@ struct Service::Worker {
         seed_gate(io.get_executor()) {}
 
   asio::awaitable<net::Response> serve(const net::Request& request) {
-    // Probes answer at once: /readyz reports the seeding, /healthz must never wait. Nor do they
-    // wait in line under overload, and neither does /metrics: that is when operators need them.
-    const auto target = request.target();
-    const bool is_probe = target.starts_with("/healthz") || target.starts_with("/readyz");
-    const bool answers_under_overload = is_probe || target.starts_with("/metrics");
-    if (!is_probe) co_await seed_gate.wait_until_open();
+    // The route says what its requests wait for (handlers/routes.hpp): the probes for nothing,
+    // /metrics for the seeding only, the API for the seeding and then a place in line.
+    auto routed = router.resolve(request);
+    const auto access = routed.access();
+    if (access.waits_for_startup) co_await seed_gate.wait_until_open();
     const auto started = std::chrono::steady_clock::now();
     std::optional<net::Admission::Place> place;
-    if (!answers_under_overload) {
+    if (access.waits_in_line) {
       place = co_await admission.enter();
       if (!place) {
         auto refusal = handlers::overloaded_response(
             fmt::format("requests waited {} ms (--queue-timeout-ms) in line for one of the {} places "
                         "(--max-in-progress) of their io thread",
                         admission.options().max_wait.count(), admission.options().max_in_progress));
-        metrics.record_request(router.route_index(request), request.method(), refusal.result_int(),
+        metrics.record_request(routed.route(), request.method(), refusal.result_int(),
                                std::chrono::steady_clock::now() - started);
         co_return refusal;
       }
     }
-    auto dispatched = co_await router.dispatch(request);
+    auto dispatched = co_await router.dispatch(request, std::move(routed));
     metrics.record_request(dispatched.route, request.method(), dispatched.response.result_int(),
                            std::chrono::steady_clock::now() - started);
     co_return std::move(dispatched.response);

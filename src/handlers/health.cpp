@@ -44,10 +44,14 @@ awaitable<net::Response> readiness(Services& services) {
 
 void add_health_routes(net::Router& router, Services& services) {
   // Liveness only: no database call, so a database outage never gets the process restarted.
-  router.add(http::verb::get, "/healthz", [](const net::RequestContext&) -> awaitable<net::Response> {
-    co_return net::json_text_response(http::status::ok, R"({"status":"ok"})");
-  });
-  router.add(http::verb::get, "/readyz", [&services](const net::RequestContext&) { return readiness(services); });
+  router.add(
+      http::verb::get, "/healthz",
+      [](const net::RequestContext&) -> awaitable<net::Response> {
+        co_return net::json_text_response(http::status::ok, R"({"status":"ok"})");
+      },
+      probe_access);
+  router.add(
+      http::verb::get, "/readyz", [&services](const net::RequestContext&) { return readiness(services); }, probe_access);
 }
 
 }  // namespace coffeehouse::handlers

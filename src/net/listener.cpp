@@ -7,9 +7,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <sstream>
 #include <stdexcept>
-
 
 namespace coffeehouse::net {
 
@@ -21,13 +22,26 @@ namespace {
 // Connections taken from the backlog per wake-up of the accept loop, beyond the first.
 constexpr int accept_batch = 64;
 
+// SO_REUSEPORT on, as a SettableSocketOption (the requirements Asio documents for set_option):
+// Asio has no public option for it.
+class ReusePort {
+ public:
+  int level(const tcp&) const noexcept { return SOL_SOCKET; }
+  int name(const tcp&) const noexcept { return SO_REUSEPORT; }
+  const void* data(const tcp&) const noexcept { return &value_; }
+  std::size_t size(const tcp&) const noexcept { return sizeof(value_); }
+
+ private:
+  int value_ = 1;
+};
+
 }  // namespace
 
 tcp::acceptor open_listener(asio::io_context& context, const tcp::endpoint& endpoint) {
   tcp::acceptor acceptor(context);
   acceptor.open(endpoint.protocol());
   acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+  acceptor.set_option(ReusePort{});
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   return acceptor;

@@ -23,6 +23,18 @@ bool is_capture(std::string_view segment) {
 
 std::string_view capture_name(std::string_view segment) { return segment.substr(1, segment.size() - 2); }
 
+// RFC 9110 §9.3.2: HEAD is GET without the body, so a GET route serves both.
+bool serves(http::verb route_method, http::verb request_method) {
+  return route_method == request_method || (route_method == http::verb::get && request_method == http::verb::head);
+}
+
+void add_allowed(std::string& allowed, http::verb method) {
+  const auto name = http::to_string(method);
+  if (allowed.find(name) != std::string::npos) return;
+  if (!allowed.empty()) allowed += ", ";
+  allowed.append(name.data(), name.size());
+}
+
 }  // namespace
 
 std::string_view RequestContext::path_param(std::string_view name) const {
@@ -32,72 +44,74 @@ std::string_view RequestContext::path_param(std::string_view name) const {
   return {};
 }
 
-void Router::add(http::verb method, std::string_view pattern, Handler handler) {
-  routes_.push_back(Route{method, std::string(pattern), split_pattern(pattern), std::move(handler)});
+void Router::add(http::verb method, std::string_view pattern, RouteHandler handler, RouteAccess access) {
+  routes_.push_back(Route{method, std::string(pattern), split_pattern(pattern), std::move(handler), access});
   patterns_.emplace_back(pattern);
 }
 
-Router::Match Router::match(const Request& request) const {
+Router::Routed Router::resolve(const Request& request) const {
   const auto unmatched = routes_.size();
-  Match found{unmatched, unmatched, {}, {}, boost::urls::parse_origin_form(request.target())};
-  if (!found.target) return found;
-  for (auto segment : found.target->segments()) found.segments.push_back(std::move(segment));
+  Routed found(boost::urls::parse_origin_form(request.target()));
+  found.route_ = found.serving_ = unmatched;
+  if (!found.target_) return found;
+  for (auto segment : found.target_->segments()) found.segments_.push_back(std::move(segment));
   // "/users/" and "/users" name the same resource.
-  if (!found.segments.empty() && found.segments.back().empty()) found.segments.pop_back();
+  if (!found.segments_.empty() && found.segments_.back().empty()) found.segments_.pop_back();
 
   for (std::size_t index = 0; index < routes_.size(); ++index) {
     const auto& route = routes_[index];
-    if (route.segments.size() != found.segments.size()) continue;
+    if (route.segments.size() != found.segments_.size()) continue;
     bool matches = true;
-    for (std::size_t i = 0; i < found.segments.size() && matches; ++i) {
-      matches = is_capture(route.segments[i]) ? !found.segments[i].empty() : route.segments[i] == found.segments[i];
+    for (std::size_t i = 0; i < found.segments_.size() && matches; ++i) {
+      matches = is_capture(route.segments[i]) ? !found.segments_[i].empty() : route.segments[i] == found.segments_[i];
     }
     if (!matches) continue;
-    if (found.first_path_match == unmatched) found.first_path_match = index;
-    if (route.method == request.method()) {
-      found.route = index;
+    // The path's first route stands for it until one serves the method: a 405 is counted and
+    // let in as that route's requests are.
+    if (found.route_ == unmatched) {
+      found.route_ = index;
+      found.access_ = route.access;
+    }
+    if (serves(route.method, request.method())) {
+      found.route_ = found.serving_ = index;
+      found.access_ = route.access;
       return found;
     }
-    const auto name = http::to_string(route.method);
-    if (found.allowed.find(name) == std::string::npos) {
-      if (!found.allowed.empty()) found.allowed += ", ";
-      found.allowed.append(name.data(), name.size());
-    }
+    add_allowed(found.allowed_, route.method);
+    if (route.method == http::verb::get) add_allowed(found.allowed_, http::verb::head);
   }
   return found;
 }
 
-std::size_t Router::route_index(const Request& request) const {
-  const auto found = match(request);
-  return found.route != routes_.size() ? found.route : found.first_path_match;
+boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request) const {
+  return dispatch(request, resolve(request));
 }
 
-boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request) const {
+boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request, Routed routed) const {
   const auto unmatched = routes_.size();
-  auto found = match(request);
-  if (!found.target) {
+  if (!routed.target_) {
     co_return Dispatched{error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"),
                          unmatched};
   }
-  if (found.route != unmatched) {
-    const auto& route = routes_[found.route];
-    RequestContext context{request, route.pattern, {}, found.target->params()};
-    for (std::size_t i = 0; i < found.segments.size(); ++i) {
-      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), found.segments[i]);
+  if (routed.serving_ != unmatched) {
+    const auto& route = routes_[routed.serving_];
+    RequestContext context{request, route.pattern, {}, routed.target_->params()};
+    for (std::size_t i = 0; i < routed.segments_.size(); ++i) {
+      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), routed.segments_[i]);
     }
     // Awaited into a named value first: GCC 12 destroys a co_await result that sits inside a
     // braced initializer twice.
     auto response = co_await route.handler(context);
-    co_return Dispatched{std::move(response), found.route};
+    co_return Dispatched{std::move(response), routed.serving_};
   }
 
-  if (found.allowed.empty()) {
+  if (routed.allowed_.empty()) {
     co_return Dispatched{error_response(http::status::not_found, "not_found", "no such resource"), unmatched};
   }
   auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
                                  "this resource does not support " + std::string(request.method_string()));
-  response.set(http::field::allow, found.allowed);
-  co_return Dispatched{std::move(response), found.first_path_match};
+  response.set(http::field::allow, routed.allowed_);
+  co_return Dispatched{std::move(response), routed.route_};
 }
 
 }  // namespace coffeehouse::net

@@ -17,6 +17,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // What the first read of a request asks for: a typical request fits, a larger one grows the
 // buffer as it is read. Every connection keeps this much, so it counts at thousands of them.
 constexpr std::size_t first_read_bytes = 1024;
+// Reads of a lingering close: large, since they discard a body (and the connection is closing).
+constexpr std::size_t linger_read_bytes = 64 * 1024;
 
 void SessionRegistry::drain() {
   draining_ = true;
@@ -39,12 +41,35 @@ Response parse_error_response(const boost::system::error_code& ec) {
   return error_response(http::status::bad_request, "bad_request", "the request is not valid HTTP/1.1: " + ec.message());
 }
 
-// The head and the body in one gather write: one sendmsg, and no copy of the body.
+// The head and the body in one gather write: one sendmsg, and no copy of the body. An answer to
+// HEAD is the head alone, Content-Length still the body's (RFC 9110 §9.3.2).
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(beast::tcp_stream& stream,
-                                                                                  const Response& response) {
+                                                                                  const Response& response,
+                                                                                  bool with_body = true) {
   const auto head = serialized_head(response);
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body())};
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                  with_body ? asio::buffer(response.body()) : asio::const_buffer()};
   co_return co_await asio::async_write(stream, buffers, use_tuple);
+}
+
+// Closing a socket with unread input makes the kernel reset the connection, and a reset can
+// overtake the answer: a client still writing its body (as Python's urllib does before it reads)
+// gets EPIPE or ECONNRESET instead of the 413. So, as RFC 9112 §9.6 says: half-close, read and
+// discard until the client closes too (by then it has the answer), then close; within
+// limits, so that a client that goes on sending, or never closes, is cut off all the same.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream, beast::flat_buffer& buffer, const SessionLimits& limits) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  // The deadline bounds the whole drain; reads go into the connection's buffer, never committed.
+  stream.expires_after(limits.linger_timeout);
+  buffer.clear();
+  const auto discard = buffer.prepare(linger_read_bytes);
+  std::uint64_t drained = 0;
+  while (drained < limits.linger_bytes) {
+    auto [ec, bytes] = co_await stream.async_read_some(discard, use_tuple);
+    if (ec) break;  // the client closed (end of stream), reset, or the time is up
+    drained += bytes;
+  }
 }
 
 class RegistryEntryGuard {
@@ -85,6 +110,7 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   RegistryEntryGuard registration(registry, stream);
+  bool linger = false;
 
   for (;;) {
     // Between requests a connection may idle for idle_timeout; once a request has begun, all
@@ -116,6 +142,8 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     }
     registration.set_busy(true);
     const auto started = std::chrono::steady_clock::now();
+    // Known once the request line is parsed, so a parse error's answer to HEAD has no body either.
+    const bool head_only = parser.get().method() == http::verb::head;
     std::string method, target;
     if (read_error) {
       response = parse_error_response(read_error);
@@ -134,20 +162,28 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
       response.version(request.version());
     }
     response.keep_alive(keep_alive);
-    const auto body_bytes = response.body().size();
+    const auto body_bytes = head_only ? 0 : response.body().size();
     const auto status = response.result_int();
 
     stream.expires_after(limits.write_timeout);
-    auto [write_error, bytes_written] = co_await write_response(stream, response);
+    auto [write_error, bytes_written] = co_await write_response(stream, response, !head_only);
     const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     spdlog::info("{} {} {} {:.2f}ms {}B", method.empty() ? "-" : method, target.empty() ? "-" : target, status,
                  elapsed.count(), body_bytes);
     registration.set_busy(false);
-    if (write_error || !keep_alive) break;
+    if (write_error || !keep_alive) {
+      // An answer to a request the session could not read whole: the rest may still be coming.
+      linger = read_error && !write_error;
+      break;
+    }
   }
 
-  boost::system::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  if (linger) {
+    co_await linger_close(stream, buffer, limits);
+  } else {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  }
 }
 
 }  // namespace coffeehouse::net

@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP/1.1 connection: read a request, hand it to the request handler, write the response,
-// repeat while keep-alive. The session knows nothing about routes or the database.
+// repeat while keep-alive. The session knows nothing about routes or the database; it leaves the
+// body out of every answer to HEAD.
 #include "net/http.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <atomic>
 #include <functional>
 #include <list>
@@ -24,8 +26,16 @@ struct SessionLimits {
   // How long a connection may wait for the first byte of its next request.
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds write_timeout{10'000};
+  // Lingering close (RFC 9112 §9.6) after an answer sent before the request was read whole (413,
+  // 431, 400): how long, and how many bytes, the session goes on reading and discarding what the
+  // client still sends before it closes. Enough for a client that writes a body of several MiB
+  // before it reads to get the answer; bounded, so that no client holds a connection with it.
+  std::chrono::milliseconds linger_timeout{2'000};
+  std::uint64_t linger_bytes = 16 * 1024 * 1024;
 };
 
+// What the session calls for every request it reads: a whole request in, its response out. (The
+// router calls a RouteHandler per route, router.hpp.)
 using RequestHandler = std::function<boost::asio::awaitable<Response>(const Request&)>;
 
 // The process-wide cap on client connections, shared by every io thread (one atomic

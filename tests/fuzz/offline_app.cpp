@@ -35,7 +35,7 @@ OfflineApp::OfflineApp()
       state_{.expected_heads = {}, .seeding_finished{true}, .bench_routes = true},
       services_{db::UserStore(*pool_), db::CoffeeStore(*pool_), db::SchemaStore(*pool_), db::BenchStore(*pool_), state_,
                 [this]() -> boost::asio::awaitable<metrics::Snapshot> {
-                  co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}};
+                  co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}, {}};
                 },
                 [this]() -> const metrics::ExpositionLabels& { return labels_; }},
       router_(handlers::make_router(services_)),

@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace coffeehouse::testing {
 
 namespace asio = boost::asio;
@@ -42,7 +44,11 @@ HttpResult HttpClient::send(http::request<http::string_body> request) {
   request.set(http::field::host, "127.0.0.1");
   request.prepare_payload();
   http::write(socket_, request);
-  return read_response();
+  return read(request.method() == http::verb::head);
+}
+
+HttpResult HttpClient::head(std::string_view target) {
+  return send(http::request<http::string_body>{http::verb::head, target, 11});
 }
 
 void HttpClient::write_raw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
@@ -67,16 +73,20 @@ boost::system::error_code finish_within(asio::io_context& io, asio::ip::tcp::soc
 
 }  // namespace
 
-HttpResult HttpClient::read_response() {
-  HttpResult result;
+HttpResult HttpClient::read_response() { return read(false); }
+
+HttpResult HttpClient::read(bool header_only) {
+  http::response_parser<http::string_body> parser;
+  // An answer to HEAD has no body, and its Content-Length is the GET's (RFC 9112 §6.3).
+  parser.skip(header_only);
   boost::system::error_code ec;
   bool done = false;
-  http::async_read(socket_, buffer_, result.message, [&](boost::system::error_code read_ec, std::size_t) {
+  http::async_read(socket_, buffer_, parser, [&](boost::system::error_code read_ec, std::size_t) {
     ec = read_ec;
     done = true;
   });
   if (const auto error = finish_within(io_, socket_, ec, done)) throw boost::system::system_error(error);
-  return result;
+  return HttpResult{parser.release()};
 }
 
 bool HttpClient::closed_by_peer() {
@@ -89,6 +99,25 @@ bool HttpClient::closed_by_peer() {
   });
   const auto error = finish_within(io_, socket_, ec, done);
   return error == asio::error::eof || error == asio::error::connection_reset;
+}
+
+std::string HttpClient::read_until_closed() {
+  std::string bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  buffer_.clear();
+  for (;;) {
+    std::array<char, 4096> chunk{};
+    boost::system::error_code ec;
+    std::size_t received = 0;
+    bool done = false;
+    socket_.async_read_some(asio::buffer(chunk), [&](boost::system::error_code read_ec, std::size_t n) {
+      ec = read_ec;
+      received = n;
+      done = true;
+    });
+    const auto error = finish_within(io_, socket_, ec, done);
+    bytes.append(chunk.data(), received);
+    if (error) return bytes;
+  }
 }
 
 }  // namespace coffeehouse::testing

@@ -32,14 +32,20 @@ class HttpClient {
   HttpResult get(std::string_view target);
   HttpResult post_json(std::string_view target, std::string_view body);
   HttpResult send(http::request<http::string_body> request);
+  // HEAD: the answer is read as a header alone, whatever its Content-Length says.
+  HttpResult head(std::string_view target);
 
   // Raw bytes for malformed, pipelined or trickled requests; read_response parses one reply.
   void write_raw(std::string_view bytes);
   HttpResult read_response();
   // True when the server has closed the connection (the next read sees EOF or a reset).
   bool closed_by_peer();
+  // Every byte the server sends until it closes the connection, unparsed.
+  std::string read_until_closed();
 
  private:
+  HttpResult read(bool header_only);
+
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
