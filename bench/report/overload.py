@@ -10,11 +10,12 @@ verdicts on the targets of issue #19. Kept out of bash so that it can be tested
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import pathlib
 import statistics
 import sys
+
+from tsv_rows import WrkCounts, read_rows
 
 COLUMNS = (
     "mode",            # async or sync
@@ -42,14 +43,11 @@ RSS_TARGET_KB = 100 * 1024       # at the largest step
 
 
 @dataclasses.dataclass(frozen=True)
-class Step:
+class Step(WrkCounts):
     """One wrk run."""
     mode: str
     connections: int
     rep: int
-    seconds: float
-    requests: int
-    non_2xx: int
     status_503: int
     socket_errors: int
     timeouts: int
@@ -61,19 +59,6 @@ class Step:
     clk_tck: int
 
     @property
-    def successes(self) -> int:
-        return self.requests - self.non_2xx
-
-    @property
-    def goodput(self) -> float:
-        """2xx answers per second."""
-        return self.successes / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def refusals_per_second(self) -> float:
-        return self.non_2xx / self.seconds if self.seconds > 0 else 0.0
-
-    @property
     def cpu_us_per_success(self) -> float | None:
         if self.successes == 0 or self.clk_tck == 0:
             return None
@@ -82,23 +67,13 @@ class Step:
 
 def read_steps(path: pathlib.Path) -> list[Step]:
     """The rows of a TSV that scripts/bench wrote; a missing or extra column is an error."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        if tuple(reader.fieldnames or ()) != COLUMNS:
-            raise ValueError(f"{path}: expected the columns {', '.join(COLUMNS)}, got {reader.fieldnames}")
-        steps = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                steps.append(Step(
-                    mode=row["mode"],
-                    connections=int(row["connections"]),
-                    rep=int(row["rep"]),
-                    seconds=float(row["seconds"]),
-                    **{name: int(row[name]) for name in COLUMNS[4:]},
-                ))
-            except (TypeError, ValueError) as error:
-                raise ValueError(f"{path}:{line}: {error}") from None
-    return steps
+    return read_rows(path, COLUMNS, lambda row: Step(
+        mode=row["mode"],
+        connections=int(row["connections"]),
+        rep=int(row["rep"]),
+        seconds=float(row["seconds"]),
+        **{name: int(row[name]) for name in COLUMNS[4:]},
+    ))
 
 
 @dataclasses.dataclass(frozen=True)

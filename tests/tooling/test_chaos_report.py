@@ -1,16 +1,8 @@
 """bench/report/chaos.py: the report and the verdict of scripts/chaos."""
 
-import importlib.util
-import pathlib
-import sys
-
 import pytest
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("chaos_report", REPO_ROOT / "bench" / "report" / "chaos.py")
-chaos = importlib.util.module_from_spec(_spec)
-sys.modules["chaos_report"] = chaos  # dataclasses look their module up there
-_spec.loader.exec_module(chaos)
+import chaos
 
 WRK = """Running 12s test @ http://127.0.0.1:1
 chaos: stopped_ms 20000

@@ -1,16 +1,8 @@
 """bench/report/overload.py: the report of scripts/bench --overload."""
 
-import importlib.util
-import pathlib
-import sys
-
 import pytest
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("overload", REPO_ROOT / "bench" / "report" / "overload.py")
-overload = importlib.util.module_from_spec(_spec)
-sys.modules["overload"] = overload  # dataclasses look their module up there
-_spec.loader.exec_module(overload)
+import overload
 
 HEADER = "\t".join(overload.COLUMNS)
 
@@ -43,19 +35,6 @@ def test_cpu_per_success_divides_the_ticks_by_the_2xx_answers_only(tmp_path):
 def test_no_success_has_no_cpu_per_success(tmp_path):
     [step] = overload.read_steps(write(tmp_path, row("async", 64, requests=5, non_2xx=5)))
     assert step.cpu_us_per_success is None
-
-
-def test_a_tsv_with_other_columns_is_refused(tmp_path):
-    path = tmp_path / "bad.tsv"
-    path.write_text("mode\tconnections\nasync\t64\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="expected the columns"):
-        overload.read_steps(path)
-
-
-def test_a_malformed_number_names_its_line(tmp_path):
-    path = write(tmp_path, row("async", 64, 100), row("async", "lots", 100))
-    with pytest.raises(ValueError, match=r"steps.tsv:3"):
-        overload.read_steps(path)
 
 
 def test_goodput_holding_at_capacity_meets_the_target_and_a_collapse_does_not(tmp_path):

@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""The report of `scripts/bench --with-reference`: Flask/Gunicorn, coffeehouse sync and async on one
+route, with Little's-law predictions beside the measurements.
+
+scripts/bench runs wrk against each server at each connection count, and against async mode at each
+pool size of the pool sweep, and writes one TSV row per run (see COLUMNS). This module predicts
+every server's ceiling from its own measurements (below), sets each measurement beside its
+prediction, and writes the Markdown report and the plots. Kept out of bash so that it can be tested
+(tests/tooling/test_reference_report.py).
+
+The model (issue #18). A server that works on K requests at once, each holding its place for W
+seconds, serves at most K / W requests per second (Little's law: L = λ·W); if a request costs C
+seconds of CPU on a machine with N CPUs, at most N / C. So
+
+    predicted = min(min(K, connections) / W, N / C)
+
+with K = Gunicorn's workers for Flask, the io threads for sync mode, the pool size for async mode.
+W = 1 / (requests per second at one connection), where nothing queues. C = the CPU per request of
+every process that serves it, since they share the CPUs: the server, PostgreSQL's processes, the
+latency proxy and wrk. C is taken under load -- from the server's run at the most connections; for
+the pool sweep, the configured pool's -- because at one connection every request pays alone for
+every process's wake-ups (that C is reported too). The machine's whole busy time is recorded as
+well, to show how much of the CPUs other processes took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import pathlib
+import statistics
+import sys
+
+from tsv_rows import WrkCounts, read_rows
+
+COLUMNS = (
+    "route",               # the route's short name (country, notes)
+    "server",              # flask, sync or async
+    "threads",             # flask: Gunicorn's sync workers (-w); sync, async: io threads
+    "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
+    "connections",         # wrk connections
+    "rep",                 # repetition, from 1
+    "seconds",             # wrk's measured duration
+    "requests",            # answers wrk read, any status
+    "non_2xx",             # of which not 2xx/3xx
+    "socket_errors",       # wrk's connect + read + write errors
+    "timeouts",            # wrk's requests unanswered within its --timeout
+    "mean_us",             # wrk's latency: mean and percentiles
+    "p50_us",
+    "p99_us",
+    "max_us",
+    "server_cpu_ticks",    # the server's own user + system CPU (Gunicorn: master and workers)
+    "db_cpu_ticks",        # PostgreSQL's: the postmaster, its children, the children it reaped
+    "proxy_cpu_ticks",     # tools/latency_proxy's (0 without one)
+    "wrk_cpu_ms",          # wrk's user + system CPU, in ms
+    "machine_cpu_ticks",   # every CPU's busy time from /proc/stat (user, nice, system, irq, softirq)
+    "wall_seconds",        # time between the CPU samples taken before and after the run
+    "clk_tck",             # ticks per second
+)
+
+SERVERS = ("flask", "sync", "async")
+TARGET = 0.15              # issue #18: every prediction within 15 % of the measurement
+
+ROUTE_LABELS = {
+    "country": "GET /users?country=&limit=20",
+    "notes": "GET /coffee/notes",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Run(WrkCounts):
+    """One wrk run."""
+    route: str
+    server: str
+    threads: int
+    pool: int
+    connections: int
+    rep: int
+    socket_errors: int
+    timeouts: int
+    mean_us: float
+    p50_us: float
+    p99_us: float
+    max_us: float
+    server_cpu_ticks: int
+    db_cpu_ticks: int
+    proxy_cpu_ticks: int
+    wrk_cpu_ms: int
+    machine_cpu_ticks: int
+    wall_seconds: float
+    clk_tck: int
+
+    @property
+    def throughput(self) -> float:
+        """2xx answers per second."""
+        return self.goodput
+
+    def _per_success_us(self, cpu_seconds: float) -> float | None:
+        return None if self.successes == 0 else cpu_seconds * 1e6 / self.successes
+
+    @property
+    def stack_cpu_seconds(self) -> float:
+        """What the server, PostgreSQL, the proxy and wrk used together."""
+        ticks = self.server_cpu_ticks + self.db_cpu_ticks + self.proxy_cpu_ticks
+        return (ticks / self.clk_tck if self.clk_tck else 0.0) + self.wrk_cpu_ms / 1000
+
+    @property
+    def server_cpu_us(self) -> float | None:
+        """The server's own CPU per 2xx answer, in µs."""
+        return self._per_success_us(self.server_cpu_ticks / self.clk_tck) if self.clk_tck else None
+
+    @property
+    def stack_cpu_us(self) -> float | None:
+        """The CPU of every process serving the requests, per 2xx answer, in µs."""
+        return self._per_success_us(self.stack_cpu_seconds) if self.clk_tck else None
+
+    @property
+    def others_cpus(self) -> float | None:
+        """How many CPUs' worth other processes used meanwhile (the machine's busy time less the
+        stack's, over the run): what a compiler running beside the benchmark takes from it."""
+        if self.clk_tck == 0 or self.wall_seconds <= 0:
+            return None
+        return max(0.0, self.machine_cpu_ticks / self.clk_tck - self.stack_cpu_seconds) / self.wall_seconds
+
+
+_INTEGER_COLUMNS = ("threads", "pool", "connections", "rep", "requests", "non_2xx", "socket_errors", "timeouts",
+                    "server_cpu_ticks", "db_cpu_ticks", "proxy_cpu_ticks", "wrk_cpu_ms", "machine_cpu_ticks", "clk_tck")
+_FLOAT_COLUMNS = ("seconds", "mean_us", "p50_us", "p99_us", "max_us", "wall_seconds")
+
+
+def _run(row: dict[str, str]) -> Run:
+    if row["server"] not in SERVERS:
+        raise ValueError(f"unknown server {row['server']!r}")
+    return Run(route=row["route"], server=row["server"],
+               **{name: int(row[name]) for name in _INTEGER_COLUMNS},
+               **{name: float(row[name]) for name in _FLOAT_COLUMNS})
+
+
+def read_runs(path: pathlib.Path) -> list[Run]:
+    """The rows of a TSV that scripts/bench wrote; a missing or extra column is an error."""
+    return read_rows(path, COLUMNS, _run)
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Config:
+    """A server as it was started."""
+    server: str
+    threads: int
+    pool: int
+
+    @property
+    def concurrency(self) -> int:
+        """Requests it works on at once: Gunicorn's workers, sync mode's threads, async mode's pool."""
+        return self.pool if self.server == "async" else self.threads
+
+    @property
+    def label(self) -> str:
+        if self.server == "flask":
+            return f"Flask/Gunicorn, {self.threads} sync workers"
+        if self.server == "sync":
+            return f"coffeehouse sync, {self.threads} threads"
+        return f"coffeehouse async, {self.threads} threads, pool {self.pool}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (SERVERS.index(self.server), self.threads, self.pool)
+
+
+def config_of(run: Run) -> Config:
+    return Config(run.server, run.threads, run.pool)
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    """Every repetition of one server at one connection count: medians, and error totals."""
+    config: Config
+    connections: int
+    reps: int
+    throughput: float
+    mean_us: float
+    p50_us: float
+    p99_us: float
+    server_cpu_us: float | None
+    stack_cpu_us: float | None
+    others_cpus: float | None
+    non_2xx: int
+    socket_errors: int
+    timeouts: int
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def points(runs: list[Run]) -> list[Point]:
+    """One point per server and connection count: Flask, sync, async, then by pool and connections."""
+    measured = runs
+    found = []
+    for config in sorted({config_of(run) for run in measured}, key=lambda c: c.sort_key):
+        for connections in sorted({run.connections for run in measured if config_of(run) == config}):
+            group = [run for run in measured if config_of(run) == config and run.connections == connections]
+            found.append(Point(
+                config=config, connections=connections, reps=len(group),
+                throughput=statistics.median(run.throughput for run in group),
+                mean_us=statistics.median(run.mean_us for run in group),
+                p50_us=statistics.median(run.p50_us for run in group),
+                p99_us=statistics.median(run.p99_us for run in group),
+                server_cpu_us=_median_or_none([run.server_cpu_us for run in group]),
+                stack_cpu_us=_median_or_none([run.stack_cpu_us for run in group]),
+                others_cpus=_median_or_none([run.others_cpus for run in group]),
+                non_2xx=sum(run.non_2xx for run in group),
+                socket_errors=sum(run.socket_errors for run in group),
+                timeouts=sum(run.timeouts for run in group),
+            ))
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Costs:
+    """What one request costs a server: its time from the run at one connection, its CPU from the
+    run at the most connections (for the pool sweep: with the configured pool, where the pool and
+    not the CPU is the limit)."""
+    seconds_per_request: float          # W: 1 / throughput at one connection
+    cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request, under load
+    cpu_seconds_alone: float | None     # the same at one connection, where every request pays every wake-up
+
+
+@dataclasses.dataclass(frozen=True)
+class Prediction:
+    config: Config
+    connections: int
+    in_flight: int                     # min(concurrency, connections)
+    waiting_bound: float               # in_flight / W
+    cpu_bound: float | None            # CPUs / C
+    measured: Point | None
+
+    @property
+    def predicted(self) -> float:
+        return self.waiting_bound if self.cpu_bound is None else min(self.waiting_bound, self.cpu_bound)
+
+    @property
+    def limit(self) -> str:
+        """Which term of the min() decides the prediction."""
+        if self.cpu_bound is not None and self.cpu_bound < self.waiting_bound:
+            return "CPU"
+        return {"flask": "workers", "sync": "threads", "async": "pool"}[self.config.server] \
+            if self.in_flight == self.config.concurrency else "connections"
+
+    @property
+    def difference(self) -> float | None:
+        """(measured − predicted) / predicted."""
+        if self.measured is None or self.predicted <= 0:
+            return None
+        return (self.measured.throughput - self.predicted) / self.predicted
+
+    @property
+    def within_target(self) -> bool | None:
+        return None if self.difference is None else abs(self.difference) <= TARGET
+
+
+def _seconds(microseconds: float | None) -> float | None:
+    return None if microseconds is None or microseconds <= 0 else microseconds / 1e6
+
+
+class Model:
+    """Predictions for every server in a run, from the runs at one connection."""
+
+    def __init__(self, runs: list[Run], cpus: int):
+        self.cpus = cpus
+        self.points = points(runs)
+        self.costs: dict[tuple[str, int], Costs] = {}
+        largest = self.largest_connections
+        for alone in self.points:
+            if alone.connections != 1 or alone.throughput <= 0:
+                continue
+            # One connection uses one pool connection: the configured pool's run at one connection
+            # gives W for every pool size of the sweep, and its run at the most connections C.
+            loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
+            self.costs.setdefault((alone.config.server, alone.config.threads),
+                                  Costs(1 / alone.throughput, _seconds(loaded.stack_cpu_us), _seconds(alone.stack_cpu_us)))
+
+    def costs_of(self, config: Config) -> Costs | None:
+        return self.costs.get((config.server, config.threads))
+
+    def predict(self, config: Config, connections: int) -> Prediction | None:
+        costs = self.costs_of(config)
+        if costs is None:
+            return None
+        in_flight = min(config.concurrency, connections)
+        cpu_bound = None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds
+        measured = next((p for p in self.points if p.config == config and p.connections == connections), None)
+        return Prediction(config, connections, in_flight, in_flight / costs.seconds_per_request, cpu_bound, measured)
+
+    @property
+    def largest_connections(self) -> int:
+        return max((point.connections for point in self.points), default=0)
+
+    def comparison_configs(self) -> list[Config]:
+        """The servers measured over connections (those with a run at one connection)."""
+        return sorted({p.config for p in self.points if p.connections == 1}, key=lambda c: c.sort_key)
+
+    def ceilings(self) -> list[Prediction]:
+        """Every compared server at the largest connection count: its ceiling against the measurement."""
+        found = [self.predict(config, self.largest_connections) for config in self.comparison_configs()]
+        return [prediction for prediction in found if prediction is not None]
+
+    def pool_sweep(self) -> list[Prediction]:
+        """Async mode at every pool size measured at the largest connection count, by pool size."""
+        configs = sorted({p.config for p in self.points
+                          if p.config.server == "async" and p.connections == self.largest_connections},
+                         key=lambda c: c.sort_key)
+        found = [self.predict(config, self.largest_connections) for config in configs]
+        return [prediction for prediction in found if prediction is not None]
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return "±0%" if round(value * 100) == 0 else f"{value:+.0%}".replace("-", "−")
+
+
+def _verdict(prediction: Prediction) -> str:
+    met = prediction.within_target
+    return "n/a" if met is None else ("yes" if met else "**no**")
+
+
+def _errors(point: Point | None) -> str:
+    return "n/a" if point is None else f"{point.non_2xx}/{point.socket_errors}/{point.timeouts}"
+
+
+def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: list[str], plot_names: list[str]) -> str:
+    model = Model(runs, cpus)
+    largest = model.largest_connections
+    lines = [f"# {title}", "", setup, ""]
+    lines += [
+        "## Predictions and measurements",
+        "",
+        f"Little's law: a server with **K** requests in flight, each taking **W**, serves K ÷ W requests per "
+        f"second; if every request costs **C** of CPU, **{cpus} CPUs** serve at most {cpus} ÷ C. Predicted = "
+        "min(K ÷ W, CPUs ÷ C). W = 1 ÷ (requests/s at one connection). C = the CPU per request of every "
+        "process that serves it, since they share the CPUs: the server, PostgreSQL, the latency proxy and wrk; "
+        f"taken under load, from the run at {largest:,} connections (for the pool sweep: the configured "
+        "pool's, where the pool, not the CPU, is the limit). C alone, at one connection, is shown too: there "
+        "every request pays for every process's wake-ups by itself. Measured: at "
+        f"{largest:,} connections, more than any K. Difference = (measured − predicted) ÷ predicted; the "
+        f"target is ±{TARGET:.0%}.",
+        "",
+        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C under load (µs) | K ÷ W (req/s) "
+        "| CPUs ÷ C (req/s) | **predicted** (limit) | **measured** (req/s) | difference | within ±15 % |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+
+    def prediction_row(label: str, prediction: Prediction) -> str:
+        costs = model.costs_of(prediction.config)
+        measured = prediction.measured.throughput if prediction.measured else None
+        return (f"| {label} | {prediction.in_flight} | {costs.seconds_per_request * 1e3:,.2f} "
+                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(_micro(costs.cpu_seconds))} "
+                f"| {prediction.waiting_bound:,.0f} | {_number(prediction.cpu_bound)} "
+                f"| **{prediction.predicted:,.0f}** ({prediction.limit}) | **{_number(measured)}** "
+                f"| {_percent(prediction.difference)} | {_verdict(prediction)} |")
+
+    ceilings = model.ceilings()
+    for prediction in ceilings:
+        lines.append(prediction_row(prediction.config.label, prediction))
+    compared = {prediction.config for prediction in ceilings}
+    for prediction in model.pool_sweep():
+        if prediction.config not in compared:
+            lines.append(prediction_row(f"{prediction.config.label} (pool sweep)", prediction))
+
+    lines += [
+        "",
+        *(f"![{name}]({name})" for name in plot_names),
+        "",
+        "## Every server by connections",
+        "",
+        "Medians over the runs; errors are totals over them (non-2xx / socket errors / timeouts). req/s counts "
+        "2xx answers. Server CPU is the server's own user + system time per answer (Gunicorn: master and every "
+        "worker); stack CPU adds PostgreSQL's, the latency proxy's and wrk's. \"Stack, CPUs\" is how many CPUs "
+        "all of them kept busy (req/s × stack CPU); \"others\" is what the rest of the machine used meanwhile "
+        "(its /proc/stat busy time less the stack's), in CPUs.",
+        "",
+        "| Server | Connections | req/s | predicted | difference | mean ms | p50 ms | p99 ms "
+        "| server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs | errors | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for point in model.points:
+        if point.config not in model.comparison_configs():
+            continue
+        prediction = model.predict(point.config, point.connections)
+        lines.append(
+            f"| {point.config.label} | {point.connections:,} | {point.throughput:,.0f} "
+            f"| {_number(prediction.predicted if prediction else None)} "
+            f"| {_percent(prediction.difference if prediction else None)} | {point.mean_us / 1000:,.2f} "
+            f"| {point.p50_us / 1000:,.2f} | {point.p99_us / 1000:,.2f} | {_cpu_columns(point)} "
+            f"| {_errors(point)} | {point.reps} |")
+
+    sweep = model.pool_sweep()
+    if len(sweep) > 1:
+        lines += [
+            "",
+            f"## Pool sweep: async mode at {largest:,} connections",
+            "",
+            "| Pool | req/s | pool ÷ W | CPUs ÷ C | predicted (limit) | difference | p50 ms | p99 ms "
+            "| server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs | errors | runs |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for prediction in sweep:
+            point = prediction.measured
+            lines.append(
+                f"| {prediction.config.pool} | {point.throughput:,.0f} | {prediction.waiting_bound:,.0f} "
+                f"| {_number(prediction.cpu_bound)} | {prediction.predicted:,.0f} ({prediction.limit}) "
+                f"| {_percent(prediction.difference)} | {point.p50_us / 1000:,.2f} | {point.p99_us / 1000:,.2f} "
+                f"| {_cpu_columns(point)} | {_errors(point)} | {point.reps} |")
+    lines += ["", "## Commands", "", "```sh", *commands, "```", ""]
+    return "\n".join(lines)
+
+
+def _micro(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1e6
+
+
+def _cpu_columns(point: Point) -> str:
+    busy = None if point.stack_cpu_us is None else point.throughput * point.stack_cpu_us / 1e6
+    return (f"{_number(point.server_cpu_us, 1)} | {_number(point.stack_cpu_us, 1)} | {_number(busy, 2)} "
+            f"| {_number(point.others_cpus, 2)}")
+
+
+STYLES = {"flask": ("tab:green", "^"), "sync": ("tab:orange", "s"), "async": ("tab:blue", "o")}
+
+
+def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str) -> None:
+    """Left: the three servers' req/s by connections, measured and predicted. Right: the pool sweep,
+    with its predictions and the other servers' ceilings as reference lines."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = Model(runs, cpus)
+    sweep = model.pool_sweep()
+    with_sweep = len(sweep) > 1
+    figure, axes = plt.subplots(1, 2 if with_sweep else 1, figsize=(14, 7.2) if with_sweep else (7, 7.2),
+                                squeeze=False)
+    servers_axes = axes[0][0]
+    for config in model.comparison_configs():
+        color, marker = STYLES[config.server]
+        ordered = [p for p in model.points if p.config == config]
+        x = [p.connections for p in ordered]
+        servers_axes.plot(x, [p.throughput for p in ordered], marker=marker, color=color, linewidth=2,
+                          label=config.label)
+        servers_axes.annotate(f"{ordered[-1].throughput:,.0f}", (x[-1], ordered[-1].throughput), color=color,
+                              textcoords="offset points", xytext=(6, 4), fontsize="small")
+        predicted = [model.predict(config, c) for c in x]
+        servers_axes.plot(x, [p.predicted for p in predicted], color=color, linestyle="--", linewidth=1.2)
+    servers_axes.plot([], [], color="gray", linestyle="--", linewidth=1.2,
+                      label="dashed: predicted, min(min(K, connections) ÷ W, CPUs ÷ C)")
+    servers_axes.set_xscale("log", base=2)
+    connections = sorted({p.connections for p in model.points if p.config in model.comparison_configs()})
+    servers_axes.set_xticks(connections, [f"{c:,}" for c in connections])
+    servers_axes.set_xlabel("wrk connections (log scale)")
+    servers_axes.set_ylabel("requests per second (2xx)")
+    servers_axes.set_ylim(bottom=0)
+    servers_axes.set_title("three servers: throughput by connections")
+    servers_axes.grid(True, which="both", alpha=0.3)
+    servers_axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13))
+
+    if with_sweep:
+        sweep_axes = axes[0][1]
+        pools = [p.config.pool for p in sweep]
+        color, marker = STYLES["async"]
+        sweep_axes.plot(pools, [p.measured.throughput for p in sweep], marker=marker, color=color, linewidth=2,
+                        label=f"coffeehouse async, {sweep[0].config.threads} threads: measured")
+        for prediction in sweep:
+            sweep_axes.annotate(f"{prediction.measured.throughput:,.0f}", (prediction.config.pool,
+                                prediction.measured.throughput), color=color, textcoords="offset points",
+                                xytext=(6, -12), fontsize="small")
+        smooth = [pools[0] * (pools[-1] / pools[0]) ** (i / 60) for i in range(61)]
+        costs = model.costs_of(sweep[0].config)
+        cpu_bound = sweep[0].cpu_bound
+        sweep_axes.plot(smooth, [pool / costs.seconds_per_request if cpu_bound is None
+                                 else min(pool / costs.seconds_per_request, cpu_bound) for pool in smooth],
+                        color=color, linestyle="--", linewidth=1.2,
+                        label=f"  predicted, min(pool ÷ W, CPUs ÷ C), W = {costs.seconds_per_request * 1e3:.2f} ms")
+        if cpu_bound is not None:
+            sweep_axes.axhline(cpu_bound, color="black", linestyle=":", linewidth=1.5,
+                               label=f"  CPU ceiling, {cpus} CPUs ÷ C = {cpu_bound:,.0f} req/s "
+                                     f"(C = {costs.cpu_seconds * 1e6:,.0f} µs of CPU per request under load)")
+        for prediction in model.ceilings():
+            if prediction.config.server == "async":
+                continue
+            line_color, _ = STYLES[prediction.config.server]
+            if prediction.measured is not None:
+                sweep_axes.axhline(prediction.measured.throughput, color=line_color, linewidth=2,
+                                   label=f"{prediction.config.label}: measured "
+                                         f"{prediction.measured.throughput:,.0f} req/s")
+            sweep_axes.axhline(prediction.predicted, color=line_color, linestyle="--", linewidth=1.2,
+                               label=f"  predicted, {prediction.config.concurrency} ÷ W = {prediction.predicted:,.0f} req/s")
+        sweep_axes.set_xscale("log", base=2)
+        sweep_axes.set_xticks(pools, [str(pool) for pool in pools])
+        sweep_axes.set_xlabel(f"async --pool-size (log scale), {model.largest_connections:,} wrk connections")
+        sweep_axes.set_ylabel("requests per second (2xx)")
+        top = max([p.measured.throughput for p in sweep] + [p.predicted for p in sweep])
+        sweep_axes.set_ylim(0, top * 1.25)
+        sweep_axes.set_title("async pool sweep, beside sync and Flask")
+        sweep_axes.grid(True, which="both", alpha=0.3)
+        sweep_axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13))
+    figure.suptitle(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def plot_p99(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = Model(runs, cpus)
+    figure, axes = plt.subplots(figsize=(7, 4.6))
+    for config in model.comparison_configs():
+        color, marker = STYLES[config.server]
+        ordered = [p for p in model.points if p.config == config]
+        axes.plot([p.connections for p in ordered], [p.p99_us / 1000 for p in ordered], marker=marker, color=color,
+                  linewidth=2, label=config.label)
+    axes.set_xscale("log", base=2)
+    axes.set_yscale("log")
+    connections = sorted({p.connections for p in model.points if p.config in model.comparison_configs()})
+    axes.set_xticks(connections, [f"{c:,}" for c in connections])
+    axes.set_xlabel("wrk connections (log scale)")
+    axes.set_ylabel("p99 latency, ms (log scale)")
+    axes.set_title(title)
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tsv", type=pathlib.Path, help="the runs, as scripts/bench --with-reference writes them")
+    parser.add_argument("--name", required=True, help="report name: writes NAME.md, NAME.png and NAME-p99.png")
+    parser.add_argument("--out-dir", type=pathlib.Path, required=True)
+    parser.add_argument("--cpus", type=int, required=True, help="the machine's CPUs, for the CPU ceiling")
+    parser.add_argument("--route", required=True, help="the route's short name (country, notes)")
+    parser.add_argument("--db-latency-ms", type=float, default=0.0)
+    parser.add_argument("--setup", required=True, help="one paragraph: machine, servers, dataset")
+    parser.add_argument("--command", action="append", default=[], help="a command that made the numbers")
+    args = parser.parse_args(argv)
+    try:
+        runs = read_runs(args.tsv)
+    except (OSError, ValueError) as error:
+        print(f"reference report: {error}", file=sys.stderr)
+        return 1
+    if not runs:
+        print(f"reference report: {args.tsv} has no runs", file=sys.stderr)
+        return 1
+    model = Model(runs, args.cpus)
+    if not model.costs:
+        print(f"reference report: {args.tsv} has no run at one connection: nothing to predict from", file=sys.stderr)
+        return 1
+    route = ROUTE_LABELS.get(args.route, args.route)
+    latency = "loopback" if args.db_latency_ms == 0 else f"+{args.db_latency_ms:g} ms per database round trip"
+    title = f"{route}, {latency}: Flask/Gunicorn, coffeehouse sync and async"
+    plot_names = [f"{args.name}.png", f"{args.name}-p99.png"]
+    plot_overview(runs, args.out_dir / plot_names[0], cpus=args.cpus, title=title)
+    plot_p99(runs, args.out_dir / plot_names[1], cpus=args.cpus, title=f"{route}, {latency}: p99 latency")
+    report = markdown(runs, title=title, setup=args.setup, cpus=args.cpus, commands=args.command,
+                      plot_names=plot_names)
+    (args.out_dir / f"{args.name}.md").write_text(report, encoding="utf-8")
+    table = report[report.index("| Server"):]
+    print(table[:table.index("\n\n")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

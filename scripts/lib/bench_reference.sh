@@ -1,0 +1,260 @@
+# shellcheck shell=bash
+# scripts/bench --with-reference: the assignment's Flask/Gunicorn stack (reference/flask) beside
+# coffeehouse's sync and async modes on one route, and async mode's pool-size sweep. Sourced by
+# scripts/bench once the cluster, the dataset, the latency proxy and both services are up; uses its
+# globals (threads, pool_size, service_url, service_pid, service_port, sweep_connections,
+# duration, warmup, repeat, name, RESULTS_DIR, work_dir, ...) and helpers (start_service,
+# serve_args_for, wrk_command_for, run_wrk, process_cpu_ticks).
+#
+# Bash only starts and stops the servers, runs wrk and samples CPU counters into a TSV; the
+# predictions, the report and the plots are bench/report/reference.py's (tested in tests/tooling).
+# shellcheck disable=SC2154 # the globals above are scripts/bench's
+
+# shellcheck disable=SC2034 # scripts/bench's defaults and choices
+readonly REFERENCE_DEFAULT_SWEEP="1,16,64,128"
+readonly REFERENCE_DEFAULT_POOL_SWEEP="4,8,16,32,64"
+readonly REFERENCE_ROUTES=(country notes)
+readonly GUNICORN=/usr/bin/gunicorn
+declare -A REFERENCE_SCRIPT=([country]=users_by_country [notes]=fixed_path)
+declare -A REFERENCE_SCRIPT_ARGS=([notes]=/coffee/notes)
+declare -A REFERENCE_LABEL=([country]='GET /users?country=&limit=20' [notes]='GET /coffee/notes')
+
+# The Flask app under Gunicorn's sync workers, one per io thread of the other two, on the same
+# database URL (so through the same latency proxy). Its master's pid and port join the services'.
+start_reference_server() {
+  local port attempt
+  for attempt in 1 2 3; do
+    port="$(pick_free_port)"
+    gunicorn_command=("$GUNICORN" -c "$REPO_ROOT/reference/flask/gunicorn.conf.py" -w "$threads" -b "127.0.0.1:$port" app:app)
+    # The URL carries the password: the environment, not argv.
+    DATABASE_URL="$service_url" "${gunicorn_command[@]}" >"$work_dir/service-flask.log" 2>&1 &
+    service_pid[flask]=$!
+    service_port[flask]=$port
+    for _ in {1..100}; do
+      if curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/coffee/notes" 2>/dev/null; then
+        note "flask: Gunicorn master pid ${service_pid[flask]}, $threads sync workers, http://127.0.0.1:$port"
+        return 0
+      fi
+      kill -0 "${service_pid[flask]}" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "${service_pid[flask]}" 2>/dev/null; then
+      tail -n 20 "$work_dir/service-flask.log" >&2
+      die "the Flask reference (Gunicorn) did not answer GET /coffee/notes"
+    fi
+    wait "${service_pid[flask]}" 2>/dev/null || true
+    unset 'service_pid[flask]'
+    if ((attempt == 3)) || ! grep -qi 'in use' "$work_dir/service-flask.log"; then
+      tail -n 20 "$work_dir/service-flask.log" >&2
+      die "the Flask reference (Gunicorn) exited during start-up"
+    fi
+    note "port $port was taken meanwhile; retrying with another"
+  done
+}
+
+# stop_server KEY: SIGTERM (Gunicorn's master and coffeehouse both shut down gracefully on it).
+stop_server() {
+  kill -TERM "${service_pid[$1]}" 2>/dev/null || true
+  wait "${service_pid[$1]}" 2>/dev/null || true
+  unset 'service_pid[$1]' 'service_port[$1]'
+}
+
+check_server_alive() {
+  kill -0 "${service_pid[$1]}" 2>/dev/null && return 0
+  tail -n 20 "$work_dir/service-$1.log" >&2
+  die "the $1 server died"
+}
+
+# CPU time (user + system, in ticks) of PID and its children, including the children that have
+# exited since (their time is in PID's cutime and cstime once it has reaped them): Gunicorn's
+# master and its workers; PostgreSQL's postmaster and its backends and helpers.
+tree_cpu_ticks() {
+  local parent="$1" stat fields total child
+  stat="$(cat "/proc/$parent/stat" 2>/dev/null)" || return 1
+  read -r -a fields <<<"${stat##*) }"
+  total=$((fields[11] + fields[12] + fields[13] + fields[14]))
+  for child in $(pgrep -P "$parent"); do
+    stat="$(cat "/proc/$child/stat" 2>/dev/null)" || continue  # exiting just now: counted by its parent next time
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
+  done
+  printf '%s\n' "$total"
+}
+
+server_cpu_ticks() {
+  if [[ "$1" == flask ]]; then
+    tree_cpu_ticks "${service_pid[flask]}" || { check_server_alive flask; die "cannot read Gunicorn's CPU time"; }
+  else
+    process_cpu_ticks "${service_pid[$1]}"
+  fi
+}
+
+# PostgreSQL's CPU time: its postmaster (line 1 of postmaster.pid) and every process under it.
+database_cpu_ticks() {
+  tree_cpu_ticks "$(sed -n 1p "$pg_dir/data/postmaster.pid")" || die "cannot read PostgreSQL's CPU time"
+}
+
+proxy_cpu_ticks() {
+  if [[ -n "$proxy_pid" ]]; then process_cpu_ticks "$proxy_pid"; else echo 0; fi
+}
+
+# Every CPU's busy time so far, in ticks, into machine_busy: user, nice, system, irq and softirq
+# from /proc/stat (not idle, iowait or steal). No subprocess: it runs inside the window in which
+# this shell's children's CPU time is wrk's alone.
+read_machine_busy() {
+  local label user nice system idle iowait irq softirq rest
+  # shellcheck disable=SC2034 # the fields not summed are read to get past them
+  read -r label user nice system idle iowait irq softirq rest </proc/stat
+  machine_busy=$((user + nice + system + irq + softirq))
+}
+
+# times_ms FILE: user + system milliseconds of the second line of what the builtin `times` wrote:
+# the CPU time of this shell's children that have exited and been waited for (with their own
+# children's). Taken right before and after run_wrk and nothing else, the difference is wrk's.
+times_ms() {
+  awk 'NR == 2 { total = 0
+                 for (i = 1; i <= 2; i++) { split($i, part, "m"); sub("s", "", part[2]); total += part[1] * 60 + part[2] }
+                 printf "%d\n", total * 1000 + 0.5 }' "$1"
+}
+
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# reference_step KEY SERVER POOL CONNECTIONS REP: one wrk run, appended to $reference_tsv.
+reference_step() {
+  local key="$1" server="$2" pool="$3" count="$4" rep="$5" raw line started ended wall busy_before
+  local server_before server_after db_before db_after proxy_before proxy_after wrk_ms
+  raw="$work_dir/raw/reference-$key-$count-$rep.txt"
+  # shellcheck disable=SC2086 # the optional argument is one word or nothing
+  wrk_command_for "${REFERENCE_SCRIPT[$reference_route]}" "$key" "$count" "$duration" ${REFERENCE_SCRIPT_ARGS[$reference_route]:-}
+  ((rep > 1)) || reference_commands+=("# $key, $count connections" "$(printf '%q ' "${wrk_command[@]}")")
+  server_before="$(server_cpu_ticks "$key")"
+  db_before="$(database_cpu_ticks)"
+  proxy_before="$(proxy_cpu_ticks)"
+  # From here to the second `times`, wrk (under timeout) is this shell's only child.
+  times >"$work_dir/times-before"
+  started=$EPOCHREALTIME
+  read_machine_busy
+  busy_before=$machine_busy
+  run_wrk "$raw" || { cat "$raw" >&2; die "wrk failed against $key at $count connections"; }
+  read_machine_busy
+  ended=$EPOCHREALTIME
+  times >"$work_dir/times-after"
+  proxy_after="$(proxy_cpu_ticks)"
+  db_after="$(database_cpu_ticks)"
+  server_after="$(server_cpu_ticks "$key")"
+  wall="$(seconds_between "$started" "$ended")"
+  wrk_ms=$(($(times_ms "$work_dir/times-after") - $(times_ms "$work_dir/times-before")))
+  check_server_alive "$key"
+  line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results against $key"; }
+  awk -v route="$reference_route" -v server="$server" -v threads="$threads" -v pool="$pool" -v connections="$count" \
+    -v rep="$rep" -v server_ticks=$((server_after - server_before)) -v db_ticks=$((db_after - db_before)) \
+    -v proxy_ticks=$((proxy_after - proxy_before)) -v wrk_ms="$wrk_ms" -v machine_ticks=$((machine_busy - busy_before)) \
+    -v wall="$wall" -v hz="$CLK_TCK" '
+    { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    END {
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\n",
+        route, server, threads, pool, connections, rep, v["duration_us"] / 1e6, v["requests"], v["http_errors"],
+        v["connect_errors"] + v["read_errors"] + v["write_errors"], v["timeouts"], v["mean_us"], v["p50_us"],
+        v["p99_us"], v["max_us"], server_ticks, db_ticks, proxy_ticks, wrk_ms, machine_ticks, wall, hz
+    }' <<<"$line" >>"$reference_tsv"
+  printf '  %-12s %4s conns (run %s): %s\n' "$key" "$count" "$rep" "$(tail -n 1 "$reference_tsv" | awk -F'\t' '{
+    ok = $8 - $9; stack = ($16 + $17 + $18) / $22 + $19 / 1000
+    printf "%8.0f req/s  p99 %8.2f ms  CPU µs/req: server %7.1f, all %7.1f  others %.2f CPUs  errors %d/%d/%d",
+      ok / $7, $14 / 1000, (ok > 0 ? $16 * 1e6 / $22 / ok : 0), (ok > 0 ? stack * 1e6 / ok : 0),
+      ($20 / $22 - stack) / $21, $9, $10, $11 }')" >&2
+}
+
+reference_warmup() {
+  local key="$1" count="$2"
+  ((warmup > 0)) || return 0
+  # shellcheck disable=SC2086
+  wrk_command_for "${REFERENCE_SCRIPT[$reference_route]}" "$key" "$count" "$warmup" ${REFERENCE_SCRIPT_ARGS[$reference_route]:-}
+  timeout --kill-after=5 $((warmup + 60)) "${wrk_command[@]}" >"$work_dir/raw/warmup-$key.txt" 2>&1 ||
+    { cat "$work_dir/raw/warmup-$key.txt" >&2; die "warm-up failed ($key)"; }
+  check_server_alive "$key"
+}
+
+reference_main() {
+  local largest="${sweep_connections[-1]}" rep count key order pools pool
+  section "Reference: Flask/Gunicorn (-w $threads) beside sync and async, ${REFERENCE_LABEL[$reference_route]}"
+  start_reference_server
+  reference_tsv="$work_dir/reference.tsv"
+  reference_commands=()
+  reference_pool_commands=()
+  # The columns of bench/report/reference.py's COLUMNS, in order.
+  local columns=(route server threads pool connections rep seconds requests non_2xx socket_errors timeouts
+    mean_us p50_us p99_us max_us server_cpu_ticks db_cpu_ticks proxy_cpu_ticks wrk_cpu_ms machine_cpu_ticks
+    wall_seconds clk_tck)
+  (IFS=$'\t'; printf '%s\n' "${columns[*]}") >"$reference_tsv"
+  declare -A server_of=([flask]=flask [sync]=sync [async]=async) pool_of=([flask]=0 [sync]=$pool_size [async]=$pool_size)
+  if ((warmup > 0)); then
+    section "Warm-up (${warmup} s per server)"
+    for key in flask sync async; do reference_warmup "$key" "$largest"; done
+  fi
+
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  for ((rep = 1; rep <= repeat; rep++)); do
+    section "Repetition $rep of $repeat: the three servers at ${sweep_connections[*]} connections"
+    # The servers alternate, as the modes do in the other scenarios; so does the pool sweep's order.
+    if ((rep % 2 == 1)); then order=(flask sync async) pools=("${pool_sweep[@]}"); else
+      order=(async sync flask); mapfile -t pools < <(printf '%s\n' "${pool_sweep[@]}" | sort -n -r); fi
+    for count in "${sweep_connections[@]}"; do
+      for key in "${order[@]}"; do reference_step "$key" "${server_of[$key]}" "${pool_of[$key]}" "$count" "$rep"; done
+    done
+    ((${#pools[@]} == 0)) || section "Repetition $rep of $repeat: async pool sweep (${pools[*]}) at $largest connections"
+    for pool in "${pools[@]}"; do
+      # The async service above already runs with --pool-size $pool_size: its run at $largest is that point.
+      ((pool != pool_size)) || continue
+      key="async-pool$pool"
+      start_service async "$key" "$pool"
+      reference_warmup "$key" "$largest"
+      reference_step "$key" async "$pool" "$largest" "$rep"
+      ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
+      stop_server "$key"
+    done
+  done
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  reference_report
+}
+
+reference_report() {
+  section "Report"
+  mkdir -p "$RESULTS_DIR"
+  cp "$reference_tsv" "$RESULTS_DIR/$name.tsv"
+  local git_commit setup url commands=() command
+  git_commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  git diff --quiet HEAD 2>/dev/null || git_commit+=" (with uncommitted changes)"
+  setup="One machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)),"
+  setup+=" $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk, the servers, PostgreSQL"
+  setup+="$([[ "$db_latency_ms" == 0 ]] || echo ' and tools/latency_proxy') share it. Load average (1, 5, 15 min)"
+  setup+=" before the runs: $load_before; after: $load_after. Database: PostgreSQL $(superuser_psql -At -c 'SHOW server_version'),"
+  setup+="$([[ "$db_latency_ms" == 0 ]] && echo ' over loopback' || echo " **+$db_latency_ms ms per round trip** through tools/latency_proxy"),"
+  setup+=" $coffees coffees and $users users (bench/dataset.sql). Servers, all three at once on that database:"
+  setup+=" **Flask/Gunicorn** (reference/flask: Flask $(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("flask"))' 2>/dev/null || echo '?'),"
+  setup+=" SQLAlchemy $(/usr/bin/python3 -c 'import sqlalchemy; print(sqlalchemy.__version__)' 2>/dev/null || echo '?'),"
+  setup+=" Gunicorn $("$GUNICORN" --version 2>/dev/null | awk '{ print $NF }') with **-w $threads** sync workers),"
+  setup+=" **coffeehouse sync** and **async** ($("$BINARY" version 2>/dev/null | head -n 1); commit $git_commit) with"
+  setup+=" --threads $threads --pool-size $pool_size, and async mode again with each --pool-size of the sweep"
+  setup+=" ($(IFS=,; printf '%s' "${pool_sweep[*]:-none}")) at ${sweep_connections[-1]} connections. Load: wrk -t $wrk_threads --timeout 5s,"
+  setup+=" ${REFERENCE_LABEL[$reference_route]} (bench/lua/${REFERENCE_SCRIPT[$reference_route]}.lua), $duration s per run"
+  setup+=" after a ${warmup} s warm-up per server, $repeat run(s) of everything, the servers' order alternating."
+  setup+=" Every run: [$name.tsv]($name.tsv)."
+
+  commands+=("$invocation" "")
+  url="postgresql://$BENCH_ROLE:***@127.0.0.1:${proxy_port:-$pg_port}/$database"
+  commands+=("DATABASE_URL=$url ${gunicorn_command[*]//$REPO_ROOT\//}")
+  for key in sync async; do
+    serve_args_for "$key" "${service_port[$key]}"
+    commands+=("DATABASE_URL=$url $BINARY ${serve_args[*]}")
+  done
+  for command in "${reference_pool_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
+  if [[ -n "$proxy_pid" ]]; then commands+=("${proxy_command[*]}"); fi
+  commands+=("")
+  for command in "${reference_commands[@]}"; do commands+=("${command//$work_dir\//}"); done
+  local arguments=()
+  for command in "${commands[@]}"; do arguments+=(--command "$command"); done
+  /usr/bin/python3 bench/report/reference.py "$reference_tsv" --name "$name" --out-dir "$RESULTS_DIR" --cpus "$(nproc)" \
+    --route "$reference_route" --db-latency-ms "$db_latency_ms" --setup "$setup" "${arguments[@]}" ||
+    die "the reference report failed"
+  note "report: $RESULTS_DIR/$name.md, plots: $RESULTS_DIR/$name.png, $RESULTS_DIR/$name-p99.png after $((SECONDS - started_at)) s"
+}

@@ -1,0 +1,174 @@
+"""bench/report/reference.py: the report of scripts/bench --with-reference."""
+
+import pytest
+
+import reference
+
+HEADER = "\t".join(reference.COLUMNS)
+
+
+def row(server, connections, requests, *, threads=2, pool=4, seconds=10.0, rep=1, non_2xx=0, timeouts=0,
+        p99_us=5000, server_ticks=100, db_ticks=0, proxy_ticks=0, wrk_ms=0, machine_ticks=None, wall_seconds=None,
+        route="country"):
+    """A run. CPU in ticks of 10 ms (100 per second), wrk's in ms; by default nothing else ran."""
+    if server == "flask":
+        pool = 0
+    if machine_ticks is None:
+        machine_ticks = server_ticks + db_ticks + proxy_ticks + wrk_ms // 10
+    values = [route, server, threads, pool, connections, rep, seconds, requests, non_2xx, 0, timeouts,
+              2000, 1500, p99_us, p99_us * 2, server_ticks, db_ticks, proxy_ticks, wrk_ms, machine_ticks,
+              seconds if wall_seconds is None else wall_seconds, 100]
+    return "\t".join(str(value) for value in values)
+
+
+def write(tmp_path, *rows):
+    path = tmp_path / "runs.tsv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def model_of(tmp_path, *rows, cpus=2):
+    return reference.Model(reference.read_runs(write(tmp_path, *rows)), cpus)
+
+
+def by_label(predictions):
+    return {prediction.config.label: prediction for prediction in predictions}
+
+
+def test_an_unknown_server_names_its_line(tmp_path):
+    with pytest.raises(ValueError, match=r"runs.tsv:2: unknown server 'django'"):
+        reference.read_runs(write(tmp_path, row("django", 1, 400)))
+
+
+def test_throughput_counts_2xx_answers_and_server_cpu_is_per_answer(tmp_path):
+    [run] = reference.read_runs(write(tmp_path, row("flask", 64, 3_000, non_2xx=1_000, seconds=10.0,
+                                                    server_ticks=150)))
+    assert run.throughput == 200
+    # 150 ticks at 100 per second = 1.5 s of CPU over 2,000 answers.
+    assert run.server_cpu_us == pytest.approx(750.0)
+
+
+def test_cpu_per_request_is_every_serving_process_and_others_are_what_the_machine_did_besides(tmp_path):
+    [run] = reference.read_runs(write(tmp_path, row(
+        "async", 1, 4_000, seconds=10.0, wall_seconds=10.0,
+        server_ticks=20, db_ticks=50, proxy_ticks=10, wrk_ms=200,  # 0.2 + 0.5 + 0.1 + 0.2 s
+        machine_ticks=600)))                                        # 6 s busy: 5 s of it someone else's
+    assert run.stack_cpu_us == pytest.approx(250.0)                 # 1 s over 4,000 requests
+    assert run.server_cpu_us == pytest.approx(50.0)
+    assert run.others_cpus == pytest.approx(0.5)                    # 5 s of CPU over 10 s
+
+
+def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connection(tmp_path):
+    model = model_of(
+        tmp_path,
+        row("flask", 1, 1_000, server_ticks=10),   # W = 10 ms; 100 µs CPU: 20,000 req/s, not the limit
+        row("flask", 64, 1_900),
+        row("sync", 1, 4_000, server_ticks=40),    # W = 2.5 ms
+        row("sync", 64, 8_400),
+        row("async", 1, 4_000, server_ticks=40),   # W = 2.5 ms, pool 4
+        row("async", 64, 15_000),
+    )
+    ceilings = by_label(model.ceilings())
+    flask = ceilings["Flask/Gunicorn, 2 sync workers"]
+    assert flask.predicted == pytest.approx(200)     # 2 workers ÷ 10 ms
+    assert flask.limit == "workers"
+    assert flask.difference == pytest.approx(-0.05)  # 190 measured
+    assert flask.within_target
+    sync = ceilings["coffeehouse sync, 2 threads"]
+    assert sync.predicted == pytest.approx(800)      # 2 threads ÷ 2.5 ms
+    assert sync.limit == "threads"
+    assert sync.difference == pytest.approx(0.05)
+    async_ = ceilings["coffeehouse async, 2 threads, pool 4"]
+    assert async_.predicted == pytest.approx(1_600)  # pool 4 ÷ 2.5 ms
+    assert async_.limit == "pool"
+    assert async_.difference == pytest.approx(1_500 / 1_600 - 1)
+
+
+def test_the_cpu_term_caps_the_pool_sweep_with_the_cpu_per_request_under_load(tmp_path):
+    model = model_of(
+        tmp_path,
+        # W = 2.5 ms. Alone a request costs 2,000 µs of CPU (server, PostgreSQL, proxy and wrk all wake
+        # up for it); with the configured pool at work 1,000 µs: 2 CPUs ÷ 1 ms = 2,000 req/s.
+        row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
+        row("async", 128, 15_000, pool=4, server_ticks=300, db_ticks=900, proxy_ticks=150, wrk_ms=1_500),
+        row("async", 128, 19_000, pool=8),
+        row("async", 128, 14_000, pool=64),
+    )
+    costs = model.costs_of(reference.Config("async", 2, 8))
+    assert (costs.cpu_seconds, costs.cpu_seconds_alone) == (pytest.approx(0.001), pytest.approx(0.002))
+    sweep = model.pool_sweep()
+    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]
+    four, eight, sixty_four = sweep
+    assert (four.waiting_bound, four.cpu_bound) == (pytest.approx(1_600), pytest.approx(2_000))
+    assert four.limit == "pool"
+    assert eight.predicted == pytest.approx(2_000)
+    assert eight.limit == "CPU"
+    assert sixty_four.waiting_bound == pytest.approx(25_600)
+    assert sixty_four.predicted == pytest.approx(2_000)
+    assert sixty_four.difference == pytest.approx(-0.30)
+    assert sixty_four.within_target is False
+
+
+def test_below_the_concurrency_the_connections_are_what_is_in_flight(tmp_path):
+    model = model_of(tmp_path, row("async", 1, 4_000, pool=64, server_ticks=4), row("async", 16, 60_000, pool=64))
+    prediction = model.predict(reference.Config("async", 2, 64), 16)
+    assert prediction.in_flight == 16
+    assert prediction.predicted == pytest.approx(6_400)
+    assert prediction.limit == "connections"
+
+
+def test_repetitions_are_medians_and_errors_totals(tmp_path):
+    model = model_of(
+        tmp_path,
+        row("sync", 1, 4_000, rep=1), row("sync", 1, 3_000, rep=2), row("sync", 1, 5_000, rep=3),
+        row("sync", 64, 7_000, rep=1, timeouts=2), row("sync", 64, 9_000, rep=2, timeouts=1),
+        row("sync", 64, 8_000, rep=3, non_2xx=10),
+    )
+    assert model.costs_of(reference.Config("sync", 2, 4)).seconds_per_request == pytest.approx(1 / 400)
+    [ceiling] = model.ceilings()
+    assert ceiling.measured.throughput == 799   # the median of 700, 900 and (8,000 − 10) / 10: 2xx only
+    assert ceiling.measured.reps == 3
+    assert (ceiling.measured.non_2xx, ceiling.measured.timeouts) == (10, 3)
+
+
+def test_a_server_without_a_run_at_one_connection_gets_no_prediction(tmp_path):
+    model = model_of(tmp_path, row("sync", 1, 4_000), row("flask", 64, 1_900))
+    assert [prediction.config.server for prediction in model.ceilings()] == ["sync"]
+    assert model.predict(reference.Config("flask", 2, 0), 64) is None
+
+
+def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_plots(tmp_path):
+    tsv = write(
+        tmp_path,
+        *(row(server, connections, requests, server_ticks=40)
+          for server, by_connections in (("flask", {1: 1_000, 16: 1_900, 128: 1_900}),
+                                         ("sync", {1: 4_000, 16: 7_800, 128: 7_700}),
+                                         ("async", {1: 4_000, 16: 15_500, 128: 15_000}))
+          for connections, requests in by_connections.items()),
+        row("async", 128, 30_000, pool=8, server_ticks=300),
+        row("async", 128, 60_000, pool=16, server_ticks=500),
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    assert reference.main([str(tsv), "--name", "t", "--out-dir", str(out), "--cpus", "2", "--route", "country",
+                           "--db-latency-ms", "2", "--setup", "a machine", "--command", "scripts/bench --with-reference"]) == 0
+    report = (out / "t.md").read_text(encoding="utf-8")
+    assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
+    # Flask: 2 workers ÷ 10 ms = 200 predicted, 190 measured.
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 |" in report
+    assert "| **200** (workers) | **190** | −5% | yes |" in report
+    assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
+    assert "## Pool sweep: async mode at 128 connections" in report
+    assert "scripts/bench --with-reference" in report
+    for name in ("t.png", "t-p99.png"):
+        assert (out / name).read_bytes().startswith(b"\x89PNG")
+        assert f"![{name}]({name})" in report
+
+
+def test_without_a_run_at_one_connection_there_is_nothing_to_predict_from(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    tsv = write(tmp_path, row("sync", 64, 8_000))
+    assert reference.main([str(tsv), "--name", "t", "--out-dir", str(out), "--cpus", "2", "--route", "notes",
+                           "--setup", "x"]) == 1
+    assert "no run at one connection" in capsys.readouterr().err
