@@ -45,6 +45,9 @@ struct Service::Worker {
                .read_timeout = config.read_timeout,
                .idle_timeout = config.idle_timeout},
         admission({.max_in_progress = config.max_in_progress, .max_wait = config.queue_timeout}),
+        overload_detail(fmt::format("requests waited {} ms (--queue-timeout-ms) in line for one of the {} places "
+                                    "(--max-in-progress) of their io thread",
+                                    config.queue_timeout.count(), config.max_in_progress)),
         pool(db::Pool::create(io.get_executor(),
                               db::PoolOptions{.max_connections = pool_connections,
                                               .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
@@ -75,10 +78,7 @@ struct Service::Worker {
     if (access.waits_in_line) {
       place = co_await admission.enter();
       if (!place) {
-        auto refusal = handlers::overloaded_response(
-            fmt::format("requests waited {} ms (--queue-timeout-ms) in line for one of the {} places "
-                        "(--max-in-progress) of their io thread",
-                        admission.options().max_wait.count(), admission.options().max_in_progress));
+        auto refusal = handlers::overloaded_response(overload_detail);
         metrics.record_request(routed.route(), request.method(), refusal.result_int(),
                                std::chrono::steady_clock::now() - started);
         co_return refusal;
@@ -118,6 +118,8 @@ struct Service::Worker {
   net::SessionLimits limits;
   net::SessionRegistry sessions;
   net::Admission admission;
+  // What the log says of a refusal from the line (formatted once: refusals come in floods).
+  std::string overload_detail;
 
   // Everything that does I/O on this context (sockets, timers, libpq's descriptors) lives on its
   // own thread; other threads only post to it. So the reactor needs no locks, while posting keeps
@@ -245,16 +247,8 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
         asio::use_awaitable);
     merged.requests.merge(copy.requests);
     merged.query_durations.merge(copy.query_durations);
-    merged.pool.idle += copy.pool.idle;
-    merged.pool.in_use += copy.pool.in_use;
-    merged.pool.connecting += copy.pool.connecting;
-    merged.pool.waiters += copy.pool.waiters;
-    merged.pool.refused_overloaded += copy.pool.refused_overloaded;
-    merged.pool.refused_timed_out += copy.pool.refused_timed_out;
-    merged.pool.refused_unavailable += copy.pool.refused_unavailable;
-    merged.admission.in_progress += copy.admission.in_progress;
-    merged.admission.queued += copy.admission.queued;
-    merged.admission.refused += copy.admission.refused;
+    merged.pool.merge(copy.pool);
+    merged.admission.merge(copy.admission);
   }
   co_return merged;
 }

@@ -22,6 +22,17 @@ struct PoolGauges {
   std::uint64_t refused_overloaded = 0;
   std::uint64_t refused_timed_out = 0;
   std::uint64_t refused_unavailable = 0;
+
+  // Adds `other` into this (for the merged snapshot).
+  void merge(const PoolGauges& other) noexcept {
+    idle += other.idle;
+    in_use += other.in_use;
+    connecting += other.connecting;
+    waiters += other.waiters;
+    refused_overloaded += other.refused_overloaded;
+    refused_timed_out += other.refused_timed_out;
+    refused_unavailable += other.refused_unavailable;
+  }
 };
 
 // The io threads' admission lines (net::AdmissionStats).
@@ -29,6 +40,12 @@ struct AdmissionGauges {
   std::size_t in_progress = 0;
   std::size_t queued = 0;
   std::uint64_t refused = 0;  // counter: waited --queue-timeout-ms in vain
+
+  void merge(const AdmissionGauges& other) noexcept {
+    in_progress += other.in_progress;
+    queued += other.queued;
+    refused += other.refused;
+  }
 };
 
 class WorkerMetrics {
