@@ -57,7 +57,8 @@ TEST_P(PoolSessions, AConnectionGivenBackInsideATransactionIsNeverHandedOutAgain
   ASSERT_TRUE(inserted) << error_message(inserted);
   EXPECT_EQ(pool->stats().idle, 0u) << "the pool kept a connection that was inside a transaction";
 
-  db::UserStore users(*pool);
+  db::ReadRouting reads(io_.get_executor(), *pool, nullptr, {});
+  db::UserStore users(*pool, reads);
   const auto found = run(users.find(*inserted));
   ASSERT_TRUE(found) << error_message(found);
   EXPECT_FALSE(found->has_value()) << "the next caller saw the abandoned transaction's row";

@@ -44,6 +44,14 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   command.add_option("--database-url", config.database_url, "libpq connection URI or key=value string")
       ->envname("DATABASE_URL")
       ->capture_default_str();
+  command.add_option("--database-read-url", config.database_read_url,
+                     "libpq URL of a read replica for the read routes (default: none, reads use --database-url)")
+      ->envname("COFFEEHOUSE_DATABASE_READ_URL");
+  add_milliseconds_option(command, "--max-replica-lag-ms", config.max_replica_lag, "COFFEEHOUSE_MAX_REPLICA_LAG_MS",
+                          "a replica whose replay lags more than this is not read from; reads go to the primary");
+  add_milliseconds_option(command, "--replica-check-interval-ms", config.replica_check_interval,
+                          "COFFEEHOUSE_REPLICA_CHECK_INTERVAL_MS",
+                          "how often each io thread checks the replica's health and lag");
   command.add_option("--listen", config.listen, "address to serve on, HOST:PORT (port 0 picks a free one)")
       ->envname("COFFEEHOUSE_LISTEN")
       ->capture_default_str();
@@ -143,6 +151,11 @@ void add_seed_source_options(CLI::App& command, seed::SeedSourceOptions& options
 void finish_serve_config(ServeConfig& config) {
   if (const auto error = db::conninfo_error(config.database_url); !error.empty()) {
     throw CLI::ValidationError("--database-url", error);
+  }
+  if (!config.database_read_url.empty()) {
+    if (const auto error = db::conninfo_error(config.database_read_url); !error.empty()) {
+      throw CLI::ValidationError("--database-read-url", error);
+    }
   }
   const auto colon = config.listen.rfind(':');
   if (colon == std::string::npos || colon == 0) {

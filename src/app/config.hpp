@@ -18,6 +18,11 @@ enum class SeedMode : std::uint8_t { automatic, never };
 
 struct ServeConfig {
   std::string database_url = "postgresql://localhost/skillbox_db";
+  // Empty: reads go to database_url too. Else the read routes use a pool of their own on it
+  // while it is healthy (db/read_routing.hpp).
+  std::string database_read_url;
+  std::chrono::milliseconds max_replica_lag{5000};
+  std::chrono::milliseconds replica_check_interval{500};
   std::string listen = "127.0.0.1:8080";
   db::DbMode db_mode = db::DbMode::async;
   // Async mode: several requests' statements in flight on one connection (libpq pipeline mode).

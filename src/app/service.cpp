@@ -5,6 +5,7 @@
 
 #include "db/connection.hpp"
 #include "db/pool.hpp"
+#include "db/read_routing.hpp"
 #include "db/seed_store.hpp"
 #include "handlers/request_parsing.hpp"
 #include "handlers/routes.hpp"
@@ -36,6 +37,27 @@ metrics::AdmissionGauges admission_gauges(const net::AdmissionStats& stats) {
   return {stats.in_progress, stats.queued, stats.refused};
 }
 
+metrics::PoolGauges pool_gauges(const db::PoolStats& stats) {
+  return {stats.idle,    stats.in_use,           stats.connecting,       stats.waiters,
+          stats.refused_overloaded, stats.refused_timed_out, stats.refused_unavailable};
+}
+
+// One io thread's pool on `database_url` (the primary's, or the replica's for reads).
+std::shared_ptr<db::Pool> make_pool(asio::io_context& io, const ServeConfig& config, unsigned connections,
+                                    const std::string& database_url) {
+  return db::Pool::create(io.get_executor(),
+                          db::PoolOptions{.max_connections = connections,
+                                          .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
+                                          .max_waiters = config.max_waiters,
+                                          .acquire_timeout = config.acquire_timeout},
+                          db::make_connection_factory(config.db_mode, io.get_executor(),
+                                                      db::ConnectionOptions{.database_url = database_url,
+                                                                            .statement_timeout = config.statement_timeout,
+                                                                            .pipeline = pipelines(config),
+                                                                            .prepared_statements =
+                                                                                config.db_prepared_statements}));
+}
+
 }  // namespace
 
 struct Service::Worker {
@@ -48,18 +70,13 @@ struct Service::Worker {
         overload_detail(fmt::format("requests waited {} ms (--queue-timeout-ms) in line for one of the {} places "
                                     "(--max-in-progress) of their io thread",
                                     config.queue_timeout.count(), config.max_in_progress)),
-        pool(db::Pool::create(io.get_executor(),
-                              db::PoolOptions{.max_connections = pool_connections,
-                                              .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
-                                              .max_waiters = config.max_waiters,
-                                              .acquire_timeout = config.acquire_timeout},
-                              db::make_connection_factory(config.db_mode, io.get_executor(),
-                                                          db::ConnectionOptions{.database_url = config.database_url,
-                                                                                .statement_timeout = config.statement_timeout,
-                                                                                .pipeline = pipelines(config),
-                                                                                .prepared_statements =
-                                                                                    config.db_prepared_statements}))),
-        services{db::UserStore(*pool), db::CoffeeStore(*pool), db::SchemaStore(*pool), db::BenchStore(*pool), state,
+        pool(make_pool(io, config, pool_connections, config.database_url)),
+        read_pool(config.database_read_url.empty() ? nullptr
+                                                   : make_pool(io, config, pool_connections, config.database_read_url)),
+        reads(io.get_executor(), *pool, read_pool,
+              {.max_lag = config.max_replica_lag, .check_interval = config.replica_check_interval}),
+        services{db::UserStore(*pool, reads), db::CoffeeStore(reads), db::SchemaStore(*pool), db::BenchStore(*pool),
+                 reads, state,
                  [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),
@@ -90,12 +107,26 @@ struct Service::Worker {
     co_return std::move(dispatched.response);
   }
 
+  metrics::ReadGauges read_gauges() const {
+    const auto stats = reads.stats();
+    return {stats.replica_configured,
+            1,
+            stats.replica_serving ? 1u : 0u,
+            stats.replica_lag_ms,
+            stats.replica_reads,
+            stats.primary_reads,
+            stats.replica_failures,
+            stats.misses_rechecked,
+            read_pool ? pool_gauges(read_pool->stats()) : metrics::PoolGauges{}};
+  }
+
   ~Worker() {
     // Asio objects must go before the io_context they belong to; coroutine frames still
     // suspended (after a forced stop) are destroyed with the io_context and may hold leases,
     // which keep the pool object itself alive until then.
     acceptor.reset();
     signals.reset();
+    reads.stop();
     pool->close();
   }
 
@@ -109,6 +140,7 @@ struct Service::Worker {
       co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     if (sessions.size() > 0) spdlog::warn("{} connection(s) still busy after the grace period; closing", sessions.size());
+    reads.stop();
     pool->close();
     io.stop();  // also ends sessions that outlived the grace period
   }
@@ -126,6 +158,8 @@ struct Service::Worker {
   // them (collect_metrics, open_gates and request_stop post from other threads).
   asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::shared_ptr<db::Pool> pool;
+  std::shared_ptr<db::Pool> read_pool;  // with --database-read-url
+  db::ReadRouting reads;
   handlers::Services services;
   net::Router router;
   metrics::WorkerMetrics metrics;
@@ -166,6 +200,7 @@ void Service::run() {
                    net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions,
                                            *connection_budget_),
                    asio::detached);
+    asio::co_spawn(worker->io, worker->reads.watch_replica(), asio::detached);
   }
   if (state_.seeding_finished) {
     open_gates();
@@ -237,18 +272,16 @@ asio::awaitable<metrics::Snapshot> Service::collect_metrics() {
     auto copy = co_await asio::co_spawn(
         worker->io,
         [worker = worker.get()]() -> asio::awaitable<metrics::Snapshot> {
-          const auto stats = worker->pool->stats();
           co_return metrics::Snapshot{worker->metrics, worker->pool->query_durations(),
-                                      {stats.idle, stats.in_use, stats.connecting, stats.waiters,
-                                       stats.refused_overloaded, stats.refused_timed_out,
-                                       stats.refused_unavailable},
-                                      admission_gauges(worker->admission.stats())};
+                                      pool_gauges(worker->pool->stats()), admission_gauges(worker->admission.stats()),
+                                      worker->read_gauges()};
         },
         asio::use_awaitable);
     merged.requests.merge(copy.requests);
     merged.query_durations.merge(copy.query_durations);
     merged.pool.merge(copy.pool);
     merged.admission.merge(copy.admission);
+    merged.reads.merge(copy.reads);
   }
   co_return merged;
 }

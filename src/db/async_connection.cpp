@@ -129,14 +129,36 @@ asio::awaitable<error_code> AsyncConnection::wait_for(Readiness readiness) {
 }
 
 asio::awaitable<Result<void>> AsyncConnection::connect() {
+  // libpq's connect_timeout only applies to its blocking functions: a host that accepts the TCP
+  // connection and never answers (a hung server, a black-holed address behind a proxy) would
+  // hold PQconnectPoll until the kernel gives up, minutes later, and the hosts after it in a
+  // multi-host URL would never be tried. So each host is tried alone under its own deadline.
+  const auto plan = plan_hosts(options().database_url);
+  const auto deadline = plan.connect_timeout.value_or(options().connect_timeout);
+  if (plan.hosts.empty()) co_return co_await connect_once(nullptr, {}, deadline);
+  std::string failures;
+  for (const auto& pass : plan.passes) {
+    for (const auto& host : plan.hosts) {
+      auto connected = co_await connect_once(&host, pass, deadline);
+      if (connected) co_return connected;
+      auto reason = connected.error().message;
+      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+      failures += (failures.empty() ? "" : "; ") + host.label + ": " + reason;
+    }
+  }
+  co_return fail(ErrorKind::unavailable, failures);
+}
+
+asio::awaitable<Result<void>> AsyncConnection::connect_once(const HostOverride* host, const std::string& pass,
+                                                            std::chrono::milliseconds timeout) {
   broken_ = true;
-  conn_ = start_connect(options().database_url, options().connect_timeout);
+  conn_ = host == nullptr ? start_connect(options().database_url, timeout)
+                          : start_connect_to(options().database_url, timeout, *host, pass);
   if (!conn_) co_return fail(ErrorKind::unavailable, "out of memory starting a connection");
   if (PQstatus(conn_.get()) == CONNECTION_BAD) co_return fail(ErrorKind::unavailable, PQerrorMessage(conn_.get()));
   watch_server_notices(conn_.get());
 
-  // libpq's connect_timeout only applies to its blocking functions; bound the poll loop ourselves.
-  asio::steady_timer deadline(socket_.get_executor(), options().connect_timeout);
+  asio::steady_timer deadline(socket_.get_executor(), timeout);
   bool timed_out = false;
   deadline.async_wait([this, &timed_out](error_code ec) {
     if (ec) return;

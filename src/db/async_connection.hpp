@@ -1,5 +1,6 @@
 #pragma once
 #include "db/connection.hpp"
+#include "db/conninfo.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,6 +38,10 @@ class AsyncConnection final : public Connection {
   class Awaiting;
 
   boost::asio::awaitable<boost::system::error_code> wait_for(Readiness readiness);
+  // One nonblocking connect, to the URL as it is (host null) or to one of its hosts, given up
+  // after `timeout`.
+  boost::asio::awaitable<Result<void>> connect_once(const HostOverride* host, const std::string& pass,
+                                                    std::chrono::milliseconds timeout);
   boost::asio::awaitable<Result<void>> flush_outgoing();
   // Reads the results of an exchange of `steps` steps, up to its Sync's.
   boost::asio::awaitable<Result<Rows>> read_exchange(std::size_t steps);

@@ -27,13 +27,13 @@ const StatementSpec notes{"coffee_notes", "SELECT note FROM coffee_note ORDER BY
 }  // namespace coffee_statements
 
 awaitable<Result<std::optional<JsonText>>> CoffeeStore::find(std::int64_t id) {
-  const auto rows = co_await pool_.execute(coffee_statements::by_id, Params().add(id));
+  const auto rows = co_await reads_.lookup(coffee_statements::by_id, Params().add(id));
   co_return first_row_document(
       rows, [](std::string& out, const Rows& found, int row) { append_coffee_document(out, found, row, 0); });
 }
 
 awaitable<Result<JsonText>> CoffeeStore::search(std::string_view words, std::int64_t limit) {
-  const auto rows = co_await pool_.execute(coffee_statements::search, Params().add(words).add(limit));
+  const auto rows = co_await reads_.query(coffee_statements::search, Params().add(words).add(limit));
   if (!rows) co_return rows.error();
   JsonText found{"["};
   for (int row = 0; row < rows->size(); ++row) {
@@ -45,7 +45,7 @@ awaitable<Result<JsonText>> CoffeeStore::search(std::string_view words, std::int
 }
 
 awaitable<Result<JsonText>> CoffeeStore::notes() {
-  const auto rows = co_await pool_.execute(coffee_statements::notes, {});
+  const auto rows = co_await reads_.query(coffee_statements::notes, {});
   if (!rows) co_return rows.error();
   JsonText notes{"["};
   for (int row = 0; row < rows->size(); ++row) {

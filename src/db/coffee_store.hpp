@@ -1,7 +1,7 @@
 #pragma once
 // Coffees: the only code that knows the coffee statements, their parameters and what they return.
 #include "db/json_text.hpp"
-#include "db/pool.hpp"
+#include "db/read_routing.hpp"
 #include "db/result.hpp"
 #include "db/statements.hpp"
 
@@ -15,7 +15,8 @@ namespace coffeehouse::db {
 
 class CoffeeStore {
  public:
-  explicit CoffeeStore(Pool& pool) noexcept : pool_(pool) {}
+  // Coffees are only read here: where `reads` sends them (a replica while it is healthy).
+  explicit CoffeeStore(ReadRouting& reads) noexcept : reads_(reads) {}
 
   // {"id", "title", "origin", "intensifier", "notes": [...]}, or nullopt when no coffee has the id.
   boost::asio::awaitable<Result<std::optional<JsonText>>> find(std::int64_t id);
@@ -28,7 +29,7 @@ class CoffeeStore {
   boost::asio::awaitable<Result<JsonText>> notes();
 
  private:
-  Pool& pool_;
+  ReadRouting& reads_;
 };
 
 namespace coffee_statements {

@@ -66,6 +66,11 @@ boost::asio::awaitable<Result<Rows>> Connection::execute(const StatementSpec& st
     }
     outcome = co_await exchange(exchanged);
   }
+  // The server is a standby now (a failover demoted it, or the address still points at the old
+  // primary): this session can never write again. Retired like one the server said goodbye to,
+  // so the pool opens a new one, which a multi-host URL with target_session_attrs=read-write (or
+  // HAProxy's primary port) takes to the new primary.
+  if (!outcome && outcome.error().sqlstate == sqlstate::read_only_sql_transaction) server_said_goodbye_ = true;
   switch (statement.transaction) {
     case TransactionEffect::begins: in_transaction_ = outcome.has_value(); break;
     case TransactionEffect::ends: in_transaction_ = false; break;

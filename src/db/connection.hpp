@@ -71,6 +71,9 @@ class Connection {
   // True when the session is outside any transaction with no statement in progress
   // (PQTRANS_IDLE): only then may another caller use it.
   bool session_is_idle() const noexcept;
+  // True once the server said this session must end (a FATAL notice) or it turned out to be a
+  // standby (a write refused as read-only): the pool replaces it rather than use it again.
+  bool retired() const noexcept { return server_said_goodbye_; }
   // For an idle connection: reads whatever the server sent meanwhile without blocking, and
   // reports whether the connection survived it. A server that restarted or terminated this
   // backend has closed the socket; this notices before a request is sent down a dead line.

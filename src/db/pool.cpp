@@ -199,7 +199,9 @@ std::list<Pool::Shared>::iterator Pool::idle_shared() {
 Pool::Shared* Pool::least_loaded() noexcept {
   Shared* least = nullptr;
   for (auto& shared : shared_) {
-    if (shared.in_flight >= options_.pipeline_depth || shared.connection->broken()) continue;
+    if (shared.in_flight >= options_.pipeline_depth || shared.connection->broken() || shared.connection->retired()) {
+      continue;
+    }
     if (least == nullptr || shared.in_flight < least->in_flight) least = &shared;
   }
   return least;
@@ -233,7 +235,7 @@ asio::awaitable<Result<Pool::Shared*>> Pool::open_shared() {
 }
 
 bool Pool::reusable(const Connection& connection) noexcept {
-  if (connection.broken()) return false;
+  if (connection.broken() || connection.retired()) return false;
   if (connection.session_is_idle()) return true;
   spdlog::warn("a database connection came back inside a transaction or with a statement unfinished; closing it");
   return false;

@@ -52,6 +52,9 @@ inline constexpr std::string_view query_canceled = "57014";
 inline constexpr std::string_view admin_shutdown = "57P01";
 inline constexpr std::string_view crash_shutdown = "57P02";
 inline constexpr std::string_view cannot_connect_now = "57P03";
+// A write on a server in recovery: the connection reached a standby (after a failover, the old
+// primary or a stale address).
+inline constexpr std::string_view read_only_sql_transaction = "25006";
 }  // namespace sqlstate
 
 }  // namespace coffeehouse::db

@@ -57,8 +57,11 @@ ErrorKind kind_of(std::string_view code) {
   // No SQLSTATE means libpq itself failed (e.g. the socket broke mid-query). A backend that is
   // shutting down (57P01–57P03: terminated, crash, not accepting connections) or a connection
   // exception (class 08) ends the connection, whichever the error arrived with.
+  // A write refused as read-only (25006) means this connection reached a standby: the database
+  // to write to is not there, which the client sees as an outage (the pool replaces the
+  // connection, see Connection::execute).
   if (code.empty() || code.starts_with("08") || code == sqlstate::admin_shutdown || code == sqlstate::crash_shutdown ||
-      code == sqlstate::cannot_connect_now) {
+      code == sqlstate::cannot_connect_now || code == sqlstate::read_only_sql_transaction) {
     return ErrorKind::unavailable;
   }
   if (code == sqlstate::foreign_key_violation) return ErrorKind::missing_reference;

@@ -3,6 +3,7 @@
 #include "db/bench_store.hpp"
 #include "db/coffee_store.hpp"
 #include "db/connection.hpp"
+#include "db/read_routing.hpp"
 #include "db/schema_store.hpp"
 #include "db/seed_store.hpp"
 #include "db/transaction.hpp"
@@ -14,7 +15,7 @@ namespace coffeehouse::db {
 namespace {
 
 // Addresses only: the statements themselves are defined beside the code that runs them.
-constexpr std::array<const StatementSpec*, 16> statements{
+constexpr std::array<const StatementSpec*, 17> statements{
     &ping,
     &schema_statements::applied_revisions,
     &user_statements::by_id,
@@ -31,6 +32,7 @@ constexpr std::array<const StatementSpec*, 16> statements{
     &seed_statements::insert,
     &bench_statements::sleep,
     &configure_session,
+    &replica_statements::lag,
 };
 
 }  // namespace

@@ -75,13 +75,13 @@ const StatementSpec insert{
 }  // namespace user_statements
 
 awaitable<Result<std::optional<JsonText>>> UserStore::find(std::int64_t id) {
-  const auto rows = co_await pool_.execute(user_statements::by_id, Params().add(id));
+  const auto rows = co_await reads_.lookup(user_statements::by_id, Params().add(id));
   co_return first_row_document(rows, append_user_document);
 }
 
 awaitable<Result<JsonText>> UserStore::page_by_country(std::string_view country, std::int64_t after_id,
                                                        std::int64_t limit) {
-  const auto rows = co_await pool_.execute(user_statements::by_country, Params().add(country).add(after_id).add(limit));
+  const auto rows = co_await reads_.query(user_statements::by_country, Params().add(country).add(after_id).add(limit));
   if (!rows) co_return rows.error();
   JsonText page;
   // One allocation for the page (hundreds of KiB at limit=1000), not one per doubling.
@@ -102,7 +102,7 @@ awaitable<Result<CreatedUser>> UserStore::insert(const NewUser& user) {
   Params params;
   params.add(std::string_view(user.name)).add(user.surname).add(user.patronomic).add(user.has_sale);
   params.add(user.body_with_address).add(user.coffee_id);
-  const auto rows = co_await pool_.execute(user_statements::insert, params);
+  const auto rows = co_await primary_.execute(user_statements::insert, params);
   if (!rows) co_return rows.error();
   CreatedUser created{rows->integer(0, 0), {}};
   append_user_document(created.document.text, *rows, 0);

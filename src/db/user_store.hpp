@@ -4,6 +4,7 @@
 // `address` (a json column, kept as sent) is served byte for byte: nothing passes through a double.
 #include "db/json_text.hpp"
 #include "db/pool.hpp"
+#include "db/read_routing.hpp"
 #include "db/result.hpp"
 #include "db/statements.hpp"
 
@@ -34,7 +35,8 @@ struct CreatedUser {
 
 class UserStore {
  public:
-  explicit UserStore(Pool& pool) noexcept : pool_(pool) {}
+  // Writes go to `primary`; reads where `reads` sends them (a replica while it is healthy).
+  UserStore(Pool& primary, ReadRouting& reads) noexcept : primary_(primary), reads_(reads) {}
 
   // {"id", "name", "surname", "patronomic", "has_sale", "address", "coffee"}, coffee embedded
   // or null; nullopt when no user has the id.
@@ -45,11 +47,12 @@ class UserStore {
   boost::asio::awaitable<Result<JsonText>> page_by_country(std::string_view country, std::int64_t after_id,
                                                           std::int64_t limit);
 
-  // ErrorKind::missing_reference when coffee_id names no coffee.
+  // ErrorKind::missing_reference when coffee_id names no coffee. On the primary.
   boost::asio::awaitable<Result<CreatedUser>> insert(const NewUser& user);
 
  private:
-  Pool& pool_;
+  Pool& primary_;
+  ReadRouting& reads_;
 };
 
 // The document of row `row` of a statement that returns users (user_statements::*): what every

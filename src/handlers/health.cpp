@@ -37,7 +37,10 @@ awaitable<net::Response> readiness(Services& services) {
   }
   json::array listed;
   for (const auto& revision : applied) listed.emplace_back(json::string(revision));
-  co_return net::json_response(http::status::ok, json::object{{"status", "ready"}, {"revisions", std::move(listed)}});
+  // Which pool this io thread reads from: the replica (--database-read-url) while it is healthy.
+  const char* reads = services.reads.replica_serving() ? "replica" : "primary";
+  co_return net::json_response(http::status::ok,
+                               json::object{{"status", "ready"}, {"revisions", std::move(listed)}, {"reads", reads}});
 }
 
 }  // namespace

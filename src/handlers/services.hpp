@@ -28,6 +28,7 @@ struct Services {
   db::CoffeeStore coffee;
   db::SchemaStore schema;
   db::BenchStore bench;
+  const db::ReadRouting& reads;  // which pool serves reads (for /readyz)
   const AppState& state;
   // Metrics merged over every io thread (each thread is asked for its own copy).
   std::function<boost::asio::awaitable<metrics::Snapshot>()> collect_metrics;

@@ -54,6 +54,35 @@ void render_histogram(std::string& out, std::string_view name, std::string_view 
   out += fmt::format("{}_count{} {}\n", name, braces, histogram.count());
 }
 
+void render_reads(std::string& out, const ReadGauges& reads) {
+  out += "# HELP db_reads_total Read statements by the pool that answered them (replica: --database-read-url).\n";
+  out += "# TYPE db_reads_total counter\n";
+  out += fmt::format("db_reads_total{{pool=\"primary\"}} {}\n", reads.primary_reads);
+  out += fmt::format("db_reads_total{{pool=\"replica\"}} {}\n", reads.replica_reads);
+  if (!reads.replica_configured) return;
+  out += "# HELP db_replica_serving io threads whose reads go to the replica now (the others read from the primary).\n";
+  out += "# TYPE db_replica_serving gauge\n";
+  out += fmt::format("db_replica_serving {}\n", reads.threads_on_replica);
+  out += "# HELP db_replica_threads io threads that may read from the replica.\n";
+  out += "# TYPE db_replica_threads gauge\n";
+  out += fmt::format("db_replica_threads {}\n", reads.threads);
+  if (reads.replica_lag_ms >= 0) {
+    out += "# HELP db_replica_lag_seconds The replica's replay lag at its last check (the largest an io thread saw).\n";
+    out += "# TYPE db_replica_lag_seconds gauge\n";
+    out += fmt::format("db_replica_lag_seconds {:.3f}\n", static_cast<double>(reads.replica_lag_ms) / 1000.0);
+  }
+  out += "# HELP db_replica_fallbacks_total Reads the primary answered for the replica: the replica failed "
+         "(unavailable), or a lookup missed on it (read-your-writes).\n";
+  out += "# TYPE db_replica_fallbacks_total counter\n";
+  out += fmt::format("db_replica_fallbacks_total{{reason=\"unavailable\"}} {}\n", reads.replica_failures);
+  out += fmt::format("db_replica_fallbacks_total{{reason=\"miss\"}} {}\n", reads.misses_rechecked);
+  out += "# HELP db_replica_pool_connections Connections to the replica by state, over all io threads.\n";
+  out += "# TYPE db_replica_pool_connections gauge\n";
+  out += fmt::format("db_replica_pool_connections{{state=\"idle\"}} {}\n", reads.replica_pool.idle);
+  out += fmt::format("db_replica_pool_connections{{state=\"in_use\"}} {}\n", reads.replica_pool.in_use);
+  out += fmt::format("db_replica_pool_connections{{state=\"connecting\"}} {}\n", reads.replica_pool.connecting);
+}
+
 }  // namespace
 
 std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& labels) {
@@ -116,6 +145,7 @@ std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& 
   out += "# HELP http_requests_shed_total Requests answered 503 overloaded after waiting --queue-timeout-ms in line.\n";
   out += "# TYPE http_requests_shed_total counter\n";
   out += fmt::format("http_requests_shed_total {}\n", snapshot.admission.refused);
+  render_reads(out, snapshot.reads);
   return out;
 }
 

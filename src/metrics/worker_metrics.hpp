@@ -5,6 +5,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,31 @@ struct AdmissionGauges {
   }
 };
 
+// Where the io threads' reads went (db::ReadRoutingStats), and the replica's pools.
+struct ReadGauges {
+  bool replica_configured = false;
+  std::size_t threads = 0;
+  std::size_t threads_on_replica = 0;  // io threads whose reads go to the replica now
+  std::int64_t replica_lag_ms = -1;    // the largest lag the threads' last checks saw; -1: none
+  std::uint64_t replica_reads = 0;
+  std::uint64_t primary_reads = 0;
+  std::uint64_t replica_failures = 0;  // reads run again on the primary
+  std::uint64_t misses_rechecked = 0;  // lookups asked of the primary after a miss
+  PoolGauges replica_pool;
+
+  void merge(const ReadGauges& other) noexcept {
+    replica_configured = replica_configured || other.replica_configured;
+    threads += other.threads;
+    threads_on_replica += other.threads_on_replica;
+    replica_lag_ms = std::max(replica_lag_ms, other.replica_lag_ms);
+    replica_reads += other.replica_reads;
+    primary_reads += other.primary_reads;
+    replica_failures += other.replica_failures;
+    misses_rechecked += other.misses_rechecked;
+    replica_pool.merge(other.replica_pool);
+  }
+};
+
 class WorkerMetrics {
  public:
   // route: index into the router's patterns, or route_count for requests that matched none.
@@ -86,6 +112,7 @@ struct Snapshot {
   Histogram query_durations;
   PoolGauges pool;
   AdmissionGauges admission;
+  ReadGauges reads;
 };
 
 struct ExpositionLabels {

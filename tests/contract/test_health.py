@@ -27,4 +27,4 @@ def test_healthz_answers_ok(client, contract):
 @pytest.mark.covers("GET /readyz", 200)
 def test_readyz_names_the_head_revisions_of_this_checkout(client, contract):
     checked = contract.expect(client.get("/readyz"), "/readyz", 200)
-    assert checked.body == {"status": "ready", "revisions": expected_heads()}
+    assert checked.body == {"status": "ready", "revisions": expected_heads(), "reads": "primary"}

@@ -33,9 +33,11 @@ OfflineApp::OfflineApp()
     : pool_(db::Pool::create(io_.get_executor(), db::PoolOptions{},
                              [] { return std::make_unique<UnreachableConnection>(); })),
       state_{.expected_heads = {}, .seeding_finished{true}, .bench_routes = true},
-      services_{db::UserStore(*pool_), db::CoffeeStore(*pool_), db::SchemaStore(*pool_), db::BenchStore(*pool_), state_,
+      reads_(io_.get_executor(), *pool_, nullptr, {}),
+      services_{db::UserStore(*pool_, reads_), db::CoffeeStore(reads_), db::SchemaStore(*pool_), db::BenchStore(*pool_),
+                reads_, state_,
                 [this]() -> boost::asio::awaitable<metrics::Snapshot> {
-                  co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}, {}};
+                  co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}, {}, {}};
                 },
                 [this]() -> const metrics::ExpositionLabels& { return labels_; }},
       router_(handlers::make_router(services_)),

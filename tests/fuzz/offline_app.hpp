@@ -28,6 +28,7 @@ class OfflineApp {
   boost::asio::io_context io_{1};
   std::shared_ptr<db::Pool> pool_;
   handlers::AppState state_;
+  db::ReadRouting reads_;
   metrics::ExpositionLabels labels_;
   handlers::Services services_;
   net::Router router_;

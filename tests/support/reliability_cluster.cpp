@@ -73,40 +73,50 @@ void execute_or_throw(PGconn* conn, const std::string& sql) {
 
 }  // namespace
 
-PrivateCluster::PrivateCluster() {
+PrivateCluster::Placement PrivateCluster::new_placement() {
   std::string pattern = (scratch_base() / "cluster-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-  directory_ = pattern;
-  std::filesystem::permissions(directory_, std::filesystem::perms::others_exec | std::filesystem::perms::group_exec,
+  std::filesystem::path directory = pattern;
+  std::filesystem::permissions(directory, std::filesystem::perms::others_exec | std::filesystem::perms::group_exec,
                                std::filesystem::perm_options::add);
-  cluster_dir_ = (directory_ / "pg").string();
+  return {directory, (directory / "pg").string()};
+}
 
-  // A port free when picked may be taken before PostgreSQL binds it: retry with another.
-  for (int attempt = 1;; ++attempt) {
-    port_ = pick_free_port();
-    try {
-      pg_cluster("start", "--port=" + std::to_string(port_));
-      break;
-    } catch (const std::runtime_error&) {
-      if (attempt == 3) throw;
-    }
-  }
+PrivateCluster::PrivateCluster(Placement placement)
+    : directory_(std::move(placement.directory)), cluster_dir_(std::move(placement.cluster_dir)) {}
 
-  const auto authority = "@127.0.0.1:" + std::to_string(port_) + "/";
+std::string PrivateCluster::superuser_url_on_app_database() const {
   auto superuser_url = pg_cluster("url");
   while (!superuser_url.empty() && superuser_url.back() == '\n') superuser_url.pop_back();
   // pg-cluster prints postgresql://postgres:PASSWORD@127.0.0.1:PORT/postgres.
   const auto database_at = superuser_url.rfind('/');
   // A name of its own: libpq connections here default to "coffeehouse", and the test's own
   // queries must not count as (or be picked to kill as) service sessions.
-  admin_url_ = with_application_name(superuser_url.substr(0, database_at + 1) + app_database, "private_cluster_admin");
-  const auto password = random_hex();
+  return with_application_name(superuser_url.substr(0, database_at + 1) + app_database, "private_cluster_admin");
+}
+
+PrivateCluster::PrivateCluster() : PrivateCluster(new_placement()) {
+  // A port free when picked may be taken before PostgreSQL binds it: retry with another.
+  for (int attempt = 1;; ++attempt) {
+    port_ = pick_free_port();
+    try {
+      pg_cluster("start", {"--port=" + std::to_string(port_)});
+      break;
+    } catch (const std::runtime_error&) {
+      if (attempt == 3) throw;
+    }
+  }
+
+  auto superuser_url = pg_cluster("url");
+  while (!superuser_url.empty() && superuser_url.back() == '\n') superuser_url.pop_back();
+  admin_url_ = superuser_url_on_app_database();
+  app_password_ = random_hex();
   {
     auto conn = connect_or_throw(superuser_url);
-    execute_or_throw(conn.get(), std::string("CREATE ROLE ") + app_role + " LOGIN PASSWORD '" + password + "'");
+    execute_or_throw(conn.get(), std::string("CREATE ROLE ") + app_role + " LOGIN PASSWORD '" + app_password_ + "'");
     execute_or_throw(conn.get(), std::string("CREATE DATABASE ") + app_database + " OWNER " + app_role);
   }
-  database_url_ = std::string("postgresql://") + app_role + ":" + password + authority + app_database;
+  database_url_ = database_url_on({port_});
 
   std::ostringstream migration_log;
   const auto migrated = db::migrations::upgrade({database_url_, versions_dir()}, "heads",
@@ -123,6 +133,15 @@ PrivateCluster::~PrivateCluster() {
   std::error_code ignored;
   std::filesystem::remove_all(directory_, ignored);
 }
+
+std::string PrivateCluster::database_url_on(std::initializer_list<int> ports, const std::string& options) const {
+  std::string hosts;
+  for (const int port : ports) hosts += (hosts.empty() ? "127.0.0.1:" : ",127.0.0.1:") + std::to_string(port);
+  return std::string("postgresql://") + app_role + ":" + app_password_ + "@" + hosts + "/" + app_database +
+         (options.empty() ? "" : "?" + options);
+}
+
+std::string PrivateCluster::current_wal_lsn() const { return scalar("SELECT pg_current_wal_lsn()::text"); }
 
 void PrivateCluster::stop() { pg_cluster("stop"); }
 
@@ -173,16 +192,68 @@ std::string PrivateCluster::scalar(const std::string& sql, std::initializer_list
   return rows.empty() ? std::string() : rows.front();
 }
 
-std::string PrivateCluster::pg_cluster(const std::string& command, const std::string& extra_arguments) const {
+std::string PrivateCluster::pg_cluster(const std::string& command, const std::vector<std::string>& extra_arguments) const {
   std::vector<std::string> arguments{std::string(COFFEEHOUSE_SOURCE_DIR) + "/scripts/pg-cluster", command, "--dir",
                                      cluster_dir_};
-  if (!extra_arguments.empty()) arguments.push_back(extra_arguments);
+  arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
   auto result = run_process(std::move(arguments), inherited_environment([](std::string_view) { return false; }));
   if (result.exit_code != 0) {
     throw std::runtime_error("private cluster: `pg-cluster " + command + "` failed (exit " +
                              std::to_string(result.exit_code) + "): " + result.err);
   }
   return std::move(result.out);
+}
+
+PrivateStandby::PrivateStandby(const PrivateCluster& primary) : cluster_(PrivateCluster::new_placement()) {
+  for (int attempt = 1;; ++attempt) {
+    port_ = pick_free_port();
+    try {
+      cluster_.pg_cluster("standby", {"--primary", primary.cluster_dir_, "--port=" + std::to_string(port_)});
+      break;
+    } catch (const std::runtime_error&) {
+      // A failed attempt may leave a half-made copy: the next one needs an empty directory.
+      try {
+        cluster_.pg_cluster("destroy");
+      } catch (const std::runtime_error&) {
+      }
+      if (attempt == 3) throw;
+    }
+  }
+  cluster_.port_ = port_;
+  cluster_.app_password_ = primary.app_password_;
+  cluster_.admin_url_ = cluster_.superuser_url_on_app_database();
+  database_url_ = primary.database_url_on({port_});
+}
+
+PrivateStandby::~PrivateStandby() = default;
+
+void PrivateStandby::stop() { cluster_.stop(); }
+
+void PrivateStandby::start() { cluster_.start(); }
+
+void PrivateStandby::promote() { cluster_.pg_cluster("promote"); }
+
+void PrivateStandby::set_apply_delay(std::chrono::milliseconds delay) {
+  // ALTER SYSTEM runs outside a transaction and takes no parameters: the value is a number.
+  cluster_.scalar("ALTER SYSTEM SET recovery_min_apply_delay = '" + std::to_string(delay.count()) + "ms'");
+  cluster_.scalar("SELECT pg_reload_conf()");
+}
+
+void PrivateStandby::pause_replay() { cluster_.scalar("SELECT pg_wal_replay_pause()"); }
+
+void PrivateStandby::resume_replay() { cluster_.scalar("SELECT pg_wal_replay_resume()"); }
+
+bool PrivateStandby::wait_for_replay(const std::string& lsn, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cluster_.scalar("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", {lsn}) == "t") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string PrivateStandby::scalar(const std::string& sql, std::initializer_list<std::string> params) const {
+  return cluster_.scalar(sql, params);
 }
 
 }  // namespace coffeehouse::testing

@@ -5,6 +5,7 @@
 // a fresh directory on a free port, with an application role, a database and the migrations
 // applied (about 3 s). Clusters live under $COFFEEHOUSE_TEST_SCRATCH_DIR (scripts/test destroys
 // whatever a crashed test leaves there), else under the system temporary directory.
+#include <chrono>
 #include <filesystem>
 #include <initializer_list>
 #include <string>
@@ -21,6 +22,12 @@ class PrivateCluster {
 
   // The application role on the migrated database, for ServeConfig::database_url.
   const std::string& database_url() const noexcept { return database_url_; }
+  int port() const noexcept { return port_; }
+  // The same role and database on other ports (a standby of this cluster has both): one port, or
+  // several for a multi-host URL, with URI query options such as "target_session_attrs=read-write".
+  std::string database_url_on(std::initializer_list<int> ports, const std::string& options = {}) const;
+  // The WAL position written so far (pg_current_wal_lsn), for PrivateStandby::wait_for_replay.
+  std::string current_wal_lsn() const;
 
   // Each returns once PostgreSQL has stopped (fast shutdown: sessions are terminated) or
   // accepts connections again.
@@ -44,14 +51,61 @@ class PrivateCluster {
   std::string scalar(const std::string& sql, std::initializer_list<std::string> params = {}) const;
 
  private:
+  friend class PrivateStandby;
   // Runs scripts/pg-cluster COMMAND --dir <this cluster> EXTRA; returns its stdout.
-  std::string pg_cluster(const std::string& command, const std::string& extra_arguments = {}) const;
+  std::string pg_cluster(const std::string& command, const std::vector<std::string>& extra_arguments = {}) const;
+  // A directory for a cluster next to this one's (under the same scratch directory).
+  struct Placement {
+    std::filesystem::path directory;
+    std::string cluster_dir;
+  };
+  static Placement new_placement();
+  // A cluster to be made in `placement` (by PrivateStandby): nothing started yet.
+  explicit PrivateCluster(Placement placement);
+  // The superuser's URL on the application database, named so that service sessions are told apart.
+  std::string superuser_url_on_app_database() const;
 
   std::filesystem::path directory_;
   std::string cluster_dir_;
   int port_ = 0;
   std::string admin_url_;     // superuser on the application database
   std::string database_url_;  // application role on the application database
+  std::string app_password_;
+};
+
+// A streaming replica of a PrivateCluster (scripts/pg-cluster standby: pg_basebackup, then
+// hot standby on a free port), for tests of reads from replicas and of failover. It has the
+// primary's roles and databases; it may be stopped, started and promoted like a real one.
+class PrivateStandby {
+ public:
+  explicit PrivateStandby(const PrivateCluster& primary);  // throws std::runtime_error
+  ~PrivateStandby();
+  PrivateStandby(const PrivateStandby&) = delete;
+  PrivateStandby& operator=(const PrivateStandby&) = delete;
+
+  // The application role on the standby's copy of the application database.
+  const std::string& database_url() const noexcept { return database_url_; }
+  int port() const noexcept { return port_; }
+
+  void stop();
+  void start();
+  // Ends recovery: the standby becomes a primary of its own, writable.
+  void promote();
+  // recovery_min_apply_delay: the standby receives WAL at once but applies it only this late.
+  void set_apply_delay(std::chrono::milliseconds delay);
+  // Pauses or resumes replaying WAL (pg_wal_replay_pause/resume): the standby falls behind.
+  void pause_replay();
+  void resume_replay();
+  // Waits until the standby has replayed `lsn` (PrivateCluster::current_wal_lsn); false on timeout.
+  bool wait_for_replay(const std::string& lsn, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
+  // SQL as the superuser on the standby's application database (read-only until promoted).
+  std::string scalar(const std::string& sql, std::initializer_list<std::string> params = {}) const;
+
+ private:
+  PrivateCluster cluster_;  // the standby's directory; its pg_cluster() runs the commands
+  std::string database_url_;
+  int port_ = 0;
 };
 
 }  // namespace coffeehouse::testing
