@@ -9,12 +9,12 @@ verdicts on the targets of issue #19. Kept out of bash so that it can be tested
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import pathlib
 import statistics
 import sys
 
+from report_parts import bad_input, pyplot, read_nonempty, report_parser, save, write_report
 from tsv_rows import WrkCounts, read_rows
 
 COLUMNS = (
@@ -201,10 +201,7 @@ def markdown(steps: list[Step], *, title: str, setup: str, commands: list[str], 
 
 
 def plot(steps: list[Step], path: pathlib.Path, *, title: str) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     figure, (goodput_axes, latency_axes) = plt.subplots(1, 2, figsize=(11, 4.2))
     styles = {"async": ("tab:blue", "o"), "sync": ("tab:orange", "s")}
     measured = points(steps)
@@ -233,36 +230,26 @@ def plot(steps: list[Step], path: pathlib.Path, *, title: str) -> None:
     latency_axes.set_ylim(bottom=0)
     latency_axes.set_title("p99 of the answers (median of the runs)")
     figure.suptitle(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = report_parser(__doc__, "NAME.md and NAME-goodput.png")
     parser.add_argument("tsv", type=pathlib.Path, help="the steps, as scripts/bench --overload writes them")
-    parser.add_argument("--name", required=True, help="report name: writes NAME.md and NAME-goodput.png")
-    parser.add_argument("--out-dir", type=pathlib.Path, required=True)
     parser.add_argument("--setup", required=True, help="one paragraph: machine, service flags, dataset")
     parser.add_argument("--command", action="append", default=[], help="a command that made the numbers")
     parser.add_argument("--read-timeout-ms", type=float, default=10_000)
     args = parser.parse_args(argv)
     try:
-        steps = read_steps(args.tsv)
+        steps = read_nonempty(read_steps, args.tsv, "steps")
     except (OSError, ValueError) as error:
-        print(f"overload report: {error}", file=sys.stderr)
-        return 1
-    if not steps:
-        print(f"overload report: {args.tsv} has no steps", file=sys.stderr)
-        return 1
+        return bad_input("overload report", str(error))
     title = f"Overload: {args.name}"
     plot_name = f"{args.name}-goodput.png"
     plot(steps, args.out_dir / plot_name, title=title)
     report = markdown(steps, title=title, setup=args.setup, commands=args.command, plot_name=plot_name,
                       read_timeout_ms=args.read_timeout_ms)
-    (args.out_dir / f"{args.name}.md").write_text(report, encoding="utf-8")
-    table = report[report.index("| Mode"):]
-    print(table[:table.index("\n\n")])
+    write_report(args.out_dir, args.name, report, "| Mode")
     return 0
 
 

@@ -25,13 +25,13 @@ well, to show how much of the CPUs other processes took.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import pathlib
 import statistics
 import sys
 
-from tsv_rows import WrkCounts, read_rows
+from report_parts import bad_input, pyplot, read_nonempty, report_parser, save, write_report
+from tsv_rows import WrkCounts, median_or_none, read_rows
 
 COLUMNS = (
     "route",               # the route's short name (country, notes)
@@ -188,11 +188,6 @@ class Point:
     timeouts: int
 
 
-def _median_or_none(values: list[float | None]) -> float | None:
-    present = [value for value in values if value is not None]
-    return statistics.median(present) if present else None
-
-
 def points(runs: list[Run]) -> list[Point]:
     """One point per server and connection count: Flask, sync, async, then by pool and connections."""
     measured = runs
@@ -206,9 +201,9 @@ def points(runs: list[Run]) -> list[Point]:
                 mean_us=statistics.median(run.mean_us for run in group),
                 p50_us=statistics.median(run.p50_us for run in group),
                 p99_us=statistics.median(run.p99_us for run in group),
-                server_cpu_us=_median_or_none([run.server_cpu_us for run in group]),
-                stack_cpu_us=_median_or_none([run.stack_cpu_us for run in group]),
-                others_cpus=_median_or_none([run.others_cpus for run in group]),
+                server_cpu_us=median_or_none([run.server_cpu_us for run in group]),
+                stack_cpu_us=median_or_none([run.stack_cpu_us for run in group]),
+                others_cpus=median_or_none([run.others_cpus for run in group]),
                 non_2xx=sum(run.non_2xx for run in group),
                 socket_errors=sum(run.socket_errors for run in group),
                 timeouts=sum(run.timeouts for run in group),
@@ -436,9 +431,7 @@ STYLES = {"flask": ("tab:green", "^"), "sync": ("tab:orange", "s"), "async": ("t
 def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str) -> None:
     """Left: the three servers' req/s by connections, measured and predicted. Right: the pool sweep,
     with its predictions and the other servers' ceilings as reference lines."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     model = Model(runs, cpus)
     sweep = model.pool_sweep()
@@ -509,15 +502,11 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         sweep_axes.grid(True, which="both", alpha=0.3)
         sweep_axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13))
     figure.suptitle(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def plot_p99(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     model = Model(runs, cpus)
     figure, axes = plt.subplots(figsize=(7, 4.6))
@@ -535,16 +524,12 @@ def plot_p99(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str) -> N
     axes.set_title(title)
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save(figure, path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = report_parser(__doc__, "NAME.md, NAME.png and NAME-p99.png")
     parser.add_argument("tsv", type=pathlib.Path, help="the runs, as scripts/bench --with-reference writes them")
-    parser.add_argument("--name", required=True, help="report name: writes NAME.md, NAME.png and NAME-p99.png")
-    parser.add_argument("--out-dir", type=pathlib.Path, required=True)
     parser.add_argument("--cpus", type=int, required=True, help="the machine's CPUs, for the CPU ceiling")
     parser.add_argument("--route", required=True, help="the route's short name (country, notes)")
     parser.add_argument("--db-latency-ms", type=float, default=0.0)
@@ -552,17 +537,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--command", action="append", default=[], help="a command that made the numbers")
     args = parser.parse_args(argv)
     try:
-        runs = read_runs(args.tsv)
+        runs = read_nonempty(read_runs, args.tsv, "runs")
     except (OSError, ValueError) as error:
-        print(f"reference report: {error}", file=sys.stderr)
-        return 1
-    if not runs:
-        print(f"reference report: {args.tsv} has no runs", file=sys.stderr)
-        return 1
+        return bad_input("reference report", str(error))
     model = Model(runs, args.cpus)
     if not model.costs:
-        print(f"reference report: {args.tsv} has no run at one connection: nothing to predict from", file=sys.stderr)
-        return 1
+        return bad_input("reference report", f"{args.tsv} has no run at one connection: nothing to predict from")
     route = ROUTE_LABELS.get(args.route, args.route)
     latency = "loopback" if args.db_latency_ms == 0 else f"+{args.db_latency_ms:g} ms per database round trip"
     title = f"{route}, {latency}: Flask/Gunicorn, coffeehouse sync and async"
@@ -571,9 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     plot_p99(runs, args.out_dir / plot_names[1], cpus=args.cpus, title=f"{route}, {latency}: p99 latency")
     report = markdown(runs, title=title, setup=args.setup, cpus=args.cpus, commands=args.command,
                       plot_names=plot_names)
-    (args.out_dir / f"{args.name}.md").write_text(report, encoding="utf-8")
-    table = report[report.index("| Server"):]
-    print(table[:table.index("\n\n")])
+    write_report(args.out_dir, args.name, report, "| Server")
     return 0
 
 

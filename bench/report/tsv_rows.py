@@ -1,11 +1,12 @@
-"""What the reports in bench/report share: reading the TSV files scripts/bench writes, and the
-counts every wrk run has."""
+"""What the reports in bench/report share: reading the TSV files scripts/bench writes, the
+counts every wrk run has, and the medians of values some runs lack."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
 import pathlib
+import statistics
 from typing import Callable, TypeVar
 
 Row = TypeVar("Row")
@@ -25,6 +26,18 @@ def read_rows(path: pathlib.Path, columns: tuple[str, ...], make: Callable[[dict
             except (TypeError, ValueError) as error:
                 raise ValueError(f"{path}:{line}: {error}") from None
     return rows
+
+
+def optional_float(text: str) -> float | None:
+    """A number of a column that scripts/bench leaves empty or 'n/a' where there is none (CPU per
+    request of a run that answered nothing)."""
+    return None if text in ("", "n/a") else float(text)
+
+
+def median_or_none(values) -> float | None:
+    """The median of the values that are there; None when none is."""
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,12 +4,14 @@
 # (BINARY, PGBENCH, work_dir, service_pid, service_port, pg_port, BENCH_ROLE, password, database, users,
 # duration, warmup, repeat, connections, dataset_lua, name, RESULTS_DIR, ...) and its helpers
 # (superuser_psql, wrk_command_for, run_wrk, check_services_alive, ms, process_cpu_ticks, wrk_requests,
-# cpu_us_per_request).
+# cpu_us_per_request, machine_facts).
 #
 # For each read route, pgbench runs the service's own prepared statement -- its SQL text printed by
 # `coffeehouse statements --sql NAME`, never a copy -- with parameters drawn the way the route's
 # wrk script draws them. The best of the client counts is the database's limit for that SQL on
-# this machine at this moment; the service's requests/s over it is the ratio.
+# this machine at this moment; the service's requests/s over it is the ratio. Bash runs pgbench,
+# wrk and the soak into TSV files; the analysis, the targets, the report and the plots are
+# bench/report/limit.py's (tested in tests/tooling).
 # shellcheck disable=SC2154 # the globals above are scripts/bench's
 
 # shellcheck disable=SC2034 # scripts/bench's default --routes
@@ -21,10 +23,6 @@ declare -A LIMIT_LABEL=(
 declare -A LIMIT_STATEMENT=([user]=user_by_id [country]=users_by_country [search]=search_coffee [notes]=coffee_notes)
 declare -A LIMIT_WRK_SCRIPT=([user]=get_user [country]=users_by_country [search]=search_coffee [notes]=fixed_path)
 declare -A LIMIT_WRK_ARGS=([notes]=/coffee/notes)
-# The issue's targets: service requests/s over the pgbench limit.
-declare -A LIMIT_TARGET=([user]=0.80 [country]=0.70 [search]=0.70 [notes]=0.70)
-readonly RSS_TARGET_KB=$((20 * 1024))
-readonly P99_TARGET_MS=10
 
 # The statement's SQL with $N replaced by the pgbench variables given as arguments (first for $1).
 # pgbench, in prepared mode, turns each :variable back into $1, $2, ... in order of appearance,
@@ -131,17 +129,9 @@ load_limit_parameters() {
 reset_peak_rss() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 status_kb() { awk -v field="$2:" '$1 == field { print $2 }' "/proc/$1/status"; }
 
-# p50 and p99 (µs) of the transaction times pgbench logged (-l, third column), as "P50 P99".
-pgbench_log_percentiles() {
-  cat "$@" | awk '{ print $3 }' | sort -n | awk '{ t[NR] = $1 }
-    END { if (NR == 0) { print "0 0"; exit }
-          p50 = int(NR * 0.50); p99 = int(NR * 0.99); if (p50 < 1) p50 = 1; if (p99 < 1) p99 = 1
-          print t[p50], t[p99] }'
-}
-
 # run_pgbench ROUTE CLIENTS ROUND: one pgbench run, appended to $limit_tsv.
 run_pgbench() {
-  local route="$1" clients="$2" round="$3" raw log_dir tps p50 p99
+  local route="$1" clients="$2" round="$3" raw log_dir tps percentiles p50 p99
   raw="$work_dir/raw/pgbench-$route-$clients-$round.txt"
   log_dir="$work_dir/pgbench-log-$route-$clients-$round"
   mkdir -p "$log_dir"
@@ -155,7 +145,10 @@ run_pgbench() {
     { tail -n 20 "$raw" >&2; die "pgbench failed for $route at $clients clients"; }
   tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$raw" | tail -n 1)"
   [[ -n "$tps" ]] || { cat "$raw" >&2; die "pgbench printed no tps for $route"; }
-  read -r p50 p99 < <(pgbench_log_percentiles "$log_dir"/log.*)
+  # p50 and p99 (µs) of the transaction times pgbench logged.
+  percentiles="$(/usr/bin/python3 bench/report/pgbench_log.py "$log_dir"/log.*)" ||
+    die "could not read pgbench's log for $route at $clients clients"
+  read -r p50 p99 <<<"$percentiles"
   # The service's columns (peak RSS, errors, CPU per request) stay 0, 0 and empty on pgbench's rows.
   printf '%s\tpgbench\t%s\t%s\t%s\t%s\t%s\t0\t0\t\n' "$route" "$clients" "$round" "$tps" "$p50" "$p99" >>"$limit_tsv"
   rm -rf -- "$log_dir"
@@ -187,47 +180,6 @@ run_service_wrk() {
   errors="$(tail -n 1 "$limit_tsv" | cut -f 9)"
   printf '  %-8s service %3s conns:   %8.0f req/s      p99 %8.2f ms  CPU %7s µs/req  peak RSS %s KiB  errors %s\n' "$route" \
     "$connections" "$(tail -n 1 "$limit_tsv" | cut -f 5)" "$(ms "$(tail -n 1 "$limit_tsv" | cut -f 7)")" "$cpu_us" "$hwm" "$errors" >&2
-}
-
-# Per route: medians over the rounds of the service's req/s and CPU per request, of the best
-# pgbench tps (the limit), of their ratio within each round, and of the latencies; the service's
-# highest peak RSS. CPU per request is n/a when no round answered a request.
-summarize_limit() {
-  awk -F'\t' '
-    function median(list,    n, i, j, t, a) {
-      n = split(list, a, " ")
-      if (n == 0) return "n/a"
-      for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    NR == 1 { next }
-    $2 == "pgbench" {
-      key = $1 SUBSEP $4
-      if (!(key in best) || $5 > best[key]) { best[key] = $5; best_clients[key] = $3; best_p99[key] = $7 }
-    }
-    $2 == "service" {
-      if (!($1 in seen)) { seen[$1] = 1; order[++routes] = $1 }
-      service[$1 SUBSEP $4] = $5; p50[$1] = p50[$1] " " $6; p99[$1] = p99[$1] " " $7
-      if ($8 > rss[$1]) rss[$1] = $8
-      errors[$1] += $9; rounds[$1] = rounds[$1] " " $4
-      if ($10 != "n/a") cpu[$1] = cpu[$1] " " $10
-    }
-    END {
-      for (r = 1; r <= routes; r++) {
-        route = order[r]; n = split(rounds[route], list, " ")
-        rps = ""; lim = ""; ratio = ""; lim_p99 = ""; clients = ""
-        for (i = 1; i <= n; i++) {
-          key = route SUBSEP list[i]
-          rps = rps " " service[key]; lim = lim " " best[key]; lim_p99 = lim_p99 " " best_p99[key]
-          ratio = ratio " " (best[key] > 0 ? service[key] / best[key] : 0)
-          clients = clients (clients == "" ? "" : ",") best_clients[key]
-        }
-        cpu_us = median(cpu[route])
-        printf "%s\t%.0f\t%s\t%.0f\t%s\t%.3f\t%.0f\t%.0f\t%.0f\t%s\t%d\n", route, median(rps),
-          (cpu_us == "n/a" ? cpu_us : sprintf("%.1f", cpu_us)), median(lim), clients,
-          median(ratio), median(p50[route]), median(p99[route]), median(lim_p99), rss[route], errors[route]
-      }
-    }' "$limit_tsv"
 }
 
 limit_rounds() {
@@ -278,6 +230,8 @@ soak_run() {
   soak_tsv="$work_dir/soak.tsv"
   printf 'seconds\trss_kb\n' >"$soak_tsv"
   section "Soak: ${soak} s, ${#limit_routes[@]} routes at once, $per_route connections each"
+  # A soak alone has no rounds before it to take the load average from.
+  [[ -n "${load_before:-}" ]] || load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   soak_commands=()
   for route in "${limit_routes[@]}"; do
     # shellcheck disable=SC2086
@@ -300,6 +254,7 @@ soak_run() {
   done
   background_pids=()
   soak_hwm="$(status_kb "$pid" VmHWM)"
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   check_services_alive
   soak_requests=0 soak_errors=0
   for route in "${limit_routes[@]}"; do
@@ -310,102 +265,40 @@ soak_run() {
   done
 }
 
-# RSS after the first minute (or the first fifth of a shorter soak), at the end, and the slope
-# of a least-squares line through the samples after that point, in KiB per minute.
-soak_summary() {
-  awk -F'\t' -v soak="$soak" 'NR == 1 { next }
-    { t[++n] = $1; r[n] = $2 }
-    END {
-      settle = (soak >= 120 ? 60 : soak / 5)
-      for (i = 1; i <= n; i++) if (t[i] >= settle) { first = i; break }
-      for (i = first; i <= n; i++) { m++; sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i]; if (r[i] > peak) peak = r[i] }
-      slope = (m > 1 && m * sxx - sx * sx != 0) ? (m * sxy - sx * sy) / (m * sxx - sx * sx) * 60 : 0
-      printf "%d\t%d\t%d\t%d\t%.1f\n", t[first], r[first], r[n], peak, slope
-    }' "$soak_tsv"
-}
-
 limit_report() {
-  local report="$RESULTS_DIR/$name.md" summary route rps cpu_us limit clients ratio p50 p99 limit_p99 rss errors target verdict
   mkdir -p "$RESULTS_DIR"
-  [[ -z "${limit_tsv:-}" ]] || cp "$limit_tsv" "$RESULTS_DIR/$name.tsv"
-  [[ -z "${soak_tsv:-}" ]] || cp "$soak_tsv" "$RESULTS_DIR/$name-soak.tsv"
-  local cpu_model os_name pg_version git_commit
-  cpu_model="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)"
-  os_name="$(. /etc/os-release && printf '%s' "$PRETTY_NAME")"
-  pg_version="$(superuser_psql -At -c 'SHOW server_version')"
-  git_commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  git diff --quiet HEAD 2>/dev/null || git_commit+=" (with uncommitted changes)"
-
-  # Backquotes in the format strings are Markdown code spans, not command substitutions.
+  machine_facts
+  # Backquotes in the text are Markdown code spans, not command substitutions.
   # shellcheck disable=SC2016
-  {
-    printf '# The service against the database'"'"'s limit: %s\n\n' "$name"
-    printf 'Produced by `%s` on %s; the run took %s s.\n\n' "$invocation" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$((SECONDS - started_at))"
-    printf 'Dataset: **%s users, %s coffees** (bench/dataset.sql). Service: `--db-mode async --threads %s --pool-size %s --db-pipeline %s`.\n' \
-      "$users" "$coffees" "$threads" "$pool_size" "$db_pipeline"
-    if [[ -n "${limit_tsv:-}" ]]; then
-      printf 'Per route and round: pgbench (`-M prepared -j 2`, the service'"'"'s own prepared statement, parameters\n'
-      printf 'drawn as the wrk script draws them) at %s clients, then wrk at %s connections against the service\n' \
-        "$(IFS=,; printf '%s' "${pgbench_clients[*]}")" "$connections"
-      printf '(the order flips every round); %s round(s) of %s s each. **Limit** is the best pgbench tps of the round,\n' "$repeat" "$duration"
-      printf '**ratio** the service'"'"'s req/s over the limit *of the same round*; the table shows medians over the\n'
-      printf 'rounds. pgbench latencies come from its per-transaction log (10 %% sampled) at the best client count.\n'
-      printf 'Peak RSS is the service'"'"'s VmHWM during its wrk run (reset before each run). Service CPU µs/req is the\n'
-      printf 'service process'"'"'s utime+stime during its wrk run over the requests wrk counted as answered (any status),\n'
-      printf 'counted by the kernel in %s ms ticks: only as good as the run is long. Every run: [%s.tsv](%s.tsv).\n\n' \
-        "$((1000 / CLK_TCK))" "$name" "$name"
-      printf '| Route | service req/s | service CPU µs/req | pgbench limit tps (clients, per round) | **ratio** | target | service p50 / p99 ms | pgbench p99 ms | peak RSS MiB | errors |\n'
-      printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-      summary="$(summarize_limit)"
-      while IFS=$'\t' read -r route rps cpu_us limit clients ratio p50 p99 limit_p99 rss errors; do
-        target="${LIMIT_TARGET[$route]}"
-        verdict="$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r >= t ? "met" : "not met") }')"
-        printf '| %s | %s | %s | %s (%s) | **%.2f×** | ≥ %s× (%s) | %s / %s | %s | %s | %s |\n' "${LIMIT_LABEL[$route]}" "$rps" "$cpu_us" \
-          "$limit" "$clients" "$ratio" "$target" "$verdict" "$(ms "$p50")" "$(ms "$p99")" "$(ms "$limit_p99")" \
-          "$(awk -v kb="$rss" 'BEGIN { printf "%.1f", kb / 1024 }')" "$errors"
-      done <<<"$summary"
-      printf '\nTargets: p99 under %s ms at %s connections (with 1,000,000 users and 100,000 coffees); peak RSS ≤ %s MiB.\n' \
-        "$P99_TARGET_MS" "$connections" "$((RSS_TARGET_KB / 1024))"
-    fi
-    if [[ -n "${soak_tsv:-}" ]]; then
-      local settle settle_rss end_rss peak slope
-      IFS=$'\t' read -r settle settle_rss end_rss peak slope < <(soak_summary)
-      printf '\n## Soak: %s s, every read route at once\n\n' "$soak"
-      printf '%s wrk processes (one per route) for %s s (%s requests, %s errors), the service'"'"'s VmRSS sampled every 5 s\n' \
-        "${#limit_routes[@]}" "$soak" "$soak_requests" "$soak_errors"
-      printf '([%s-soak.tsv](%s-soak.tsv)).\n\n' "$name" "$name"
-      printf '| RSS at %s s | RSS at the end | peak (samples) | VmHWM | growth after %s s | trend after %s s |\n' "$settle" "$settle" "$settle"
-      printf '|---:|---:|---:|---:|---:|---:|\n'
-      printf '| %s KiB | %s KiB | %s KiB | %s KiB | %+d KiB | %+.1f KiB/min |\n' "$settle_rss" "$end_rss" "$peak" "$soak_hwm" \
-        "$((end_rss - settle_rss))" "$slope"
-    fi
-    printf '\n## Machine\n\n'
-    printf -- '- Host `%s`: %s, %s CPUs; %s, Linux %s. Load average before: %s; after: %s. Shared machine:\n' \
-      "$(hostname -s)" "${cpu_model:-unknown CPU}" "$(nproc)" "$os_name" "$(uname -r)" "${load_before:-?}" "${load_after:-?}"
-    printf '  wrk, pgbench, the service and PostgreSQL compete for the same CPUs; compare within this report.\n'
-    printf -- '- `%s version`: %s; commit %s\n' "$BINARY" "$("$BINARY" version 2>/dev/null | head -n 1)" "$git_commit"
-    printf -- '- PostgreSQL %s (pg-conf/postgresql.conf); %s; %s\n' "$pg_version" "$("$PGBENCH" --version)" "$(wrk -v 2>&1 | head -n 1 | sed 's/ Copyright.*//')"
-    printf '\n## Commands\n\n```sh\n'
-    serve_args_for async "${service_port[async]}"
-    printf 'DATABASE_URL=postgresql://%s:***@127.0.0.1:%s/%s %s %s\n' "$BENCH_ROLE" "$pg_port" "$database" "$BINARY" "${serve_args[*]}"
-    printf '```\n'
-    if [[ -n "${limit_tsv:-}" ]]; then
-      for route in "${limit_routes[@]}"; do
-        printf '\n<details><summary>%s: pgbench and wrk</summary>\n\n```sh\n%s\n%s\n```\n\n' "${LIMIT_LABEL[$route]}" \
-          "PGPASSWORD=*** ${pgbench_commands_by_route[$route]//$work_dir\//}" "${wrk_commands_by_route[$route]//$work_dir\//}"
-        printf '`pgbench-%s.sql` (the largest are cut to their first 12 lines):\n\n```\n%s\n```\n\n</details>\n' "$route" \
-          "$(head -n 12 "$work_dir/pgbench-$route.sql")"
-      done
-    fi
-    if [[ -n "${soak_tsv:-}" ]]; then
-      printf '\nSoak:\n\n```sh\n'
-      printf '%s &\n' "${soak_commands[@]//$work_dir\//}"
-      printf '```\n'
-    fi
-  } >"$report"
-  note "report: $report"
-  if [[ -n "${limit_tsv:-}" ]]; then sed -n '/^| Route/,/^$/p' "$report" >&2; fi
-  if [[ -n "${soak_tsv:-}" ]]; then sed -n '/^| RSS at/,/^$/p' "$report" >&2; fi
+  local arguments=(--name "$name" --out-dir "$RESULTS_DIR" --produced-by "$invocation"
+    --elapsed-seconds "$((SECONDS - started_at))" --clk-tck "$CLK_TCK"
+    --service "Dataset: **$users users, $coffees coffees** (bench/dataset.sql). Service: \`--db-mode async --threads $threads --pool-size $pool_size --db-pipeline $db_pipeline\`."
+    --machine "Host \`$(hostname -s)\`: ${cpu_model:-unknown CPU}, $(nproc) CPUs; $os_name, Linux $(uname -r). Load average before: ${load_before:-?}; after: ${load_after:-?}. Shared machine:
+  wrk, pgbench, the service and PostgreSQL compete for the same CPUs; compare within this report."
+    --machine "\`$BINARY version\`: $binary_version; commit $git_commit"
+    --machine "PostgreSQL $pg_version (pg-conf/postgresql.conf); $("$PGBENCH" --version); $wrk_version")
+  serve_args_for async "${service_port[async]}"
+  arguments+=(--command "DATABASE_URL=postgresql://$BENCH_ROLE:***@127.0.0.1:$pg_port/$database $BINARY ${serve_args[*]}")
+  local route command status=0
+  if [[ -n "${limit_tsv:-}" ]]; then
+    cp "$limit_tsv" "$RESULTS_DIR/$name.tsv"
+    arguments+=(--limit-tsv "$limit_tsv" --clients "$(IFS=,; printf '%s' "${pgbench_clients[*]}")"
+      --connections "$connections" --repeat "$repeat" --duration "$duration")
+    for route in "${limit_routes[@]}"; do
+      arguments+=(--route "$route" "${LIMIT_LABEL[$route]}" "$work_dir/pgbench-$route.sql"
+        "PGPASSWORD=*** ${pgbench_commands_by_route[$route]//$work_dir\//}" "${wrk_commands_by_route[$route]//$work_dir\//}")
+    done
+  fi
+  if [[ -n "${soak_tsv:-}" ]]; then
+    cp "$soak_tsv" "$RESULTS_DIR/$name-soak.tsv"
+    arguments+=(--soak-tsv "$soak_tsv" --soak-seconds "$soak" --soak-wrk-processes "${#limit_routes[@]}"
+      --soak-requests "$soak_requests" --soak-errors "$soak_errors" --soak-hwm-kb "$soak_hwm")
+    for command in "${soak_commands[@]}"; do arguments+=(--soak-command "${command//$work_dir\//}"); done
+  fi
+  # Exit 1 is a report with a target not met: the measurement itself worked.
+  /usr/bin/python3 bench/report/limit.py "${arguments[@]}" || status=$?
+  ((status <= 1)) || die "the limit report failed"
+  note "report: $RESULTS_DIR/$name.md$( ((status == 0)) || echo ' (not every route met its target)')"
 }
 
 limit_main() {

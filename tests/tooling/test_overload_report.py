@@ -85,7 +85,7 @@ def test_the_report_has_a_row_per_step_async_first_and_writes_the_plot(tmp_path)
 def test_an_empty_tsv_is_an_error(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
-    assert overload.main([str(write(tmp_path)), "--name", "t", "--out-dir", str(out), "--setup", "x"]) == 1
+    assert overload.main([str(write(tmp_path)), "--name", "t", "--out-dir", str(out), "--setup", "x"]) == 2
     assert "has no steps" in capsys.readouterr().err
 
 

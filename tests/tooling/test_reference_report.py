@@ -170,5 +170,5 @@ def test_without_a_run_at_one_connection_there_is_nothing_to_predict_from(tmp_pa
     out.mkdir()
     tsv = write(tmp_path, row("sync", 64, 8_000))
     assert reference.main([str(tsv), "--name", "t", "--out-dir", str(out), "--cpus", "2", "--route", "notes",
-                           "--setup", "x"]) == 1
+                           "--setup", "x"]) == 2
     assert "no run at one connection" in capsys.readouterr().err
