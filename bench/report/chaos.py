@@ -13,7 +13,9 @@ leaves one directory per scenario:
   stored.txt     the names of this scenario's users found in the database afterwards
 
 This module turns them into the Markdown table and the verdict (exit 1 on a lost acknowledged
-write, an answer other than 2xx/503, or a slow recovery). Tested in tests/tooling/test_chaos_report.py.
+write, an answer other than 2xx/503, or a slow recovery). The failover scenario's directories
+(scenario.tsv: `scenario failover`) hold other files and are analysed by failover.py; their table
+follows. Tested in tests/tooling/test_chaos_report.py.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import dataclasses
 import pathlib
 import re
 import sys
+
+import failover
 
 HEADER = (
     "| mode | scenario | fault | answers | 2xx | 503 | other | socket errors c/r/w/t | failure windows "
@@ -205,11 +209,25 @@ def analyse(directory: pathlib.Path, recovery_bound_ms: int) -> Scenario:
     return Scenario(meta["mode"], meta["scenario"], meta["fault"], row, problems)
 
 
-def report(name: str, setup: str, reproduce: str, scenarios: list[Scenario]) -> str:
-    lines = [f"# Chaos run {name}", "", setup, "", HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
-    lines += [scenario.row for scenario in scenarios]
-    lines += ["", FOOTER, "", f"Reproduce: {reproduce}", ""]
+def report(name: str, setup: str, reproduce: str, scenarios: list[Scenario],
+           failovers: list[failover.Failover] = ()) -> str:
+    lines = [f"# Chaos run {name}", "", setup, ""]
+    if scenarios:
+        lines += [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
+        lines += [scenario.row for scenario in scenarios]
+        lines += ["", FOOTER, ""]
+    if failovers:
+        lines += ["## Failover", ""] + failover.table(list(failovers)) + [""]
+    lines += [f"Reproduce: {reproduce}", ""]
     return "\n".join(lines)
+
+
+def scenario_kind(directory: pathlib.Path) -> str:
+    for line in _lines(directory / "scenario.tsv"):
+        key, _, value = line.partition("\t")
+        if key == "scenario":
+            return value
+    raise ValueError(f"{directory}/scenario.tsv names no scenario")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,14 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=pathlib.Path, required=True, help="where the Markdown goes")
     args = parser.parse_args(argv)
     try:
-        scenarios = [analyse(directory, args.recovery_bound_ms) for directory in args.scenarios]
+        kinds = [(directory, scenario_kind(directory)) for directory in args.scenarios]
+        scenarios = [analyse(directory, args.recovery_bound_ms) for directory, kind in kinds if kind != "failover"]
+        failovers = [failover.analyse(directory) for directory, kind in kinds if kind == "failover"]
     except (OSError, ValueError) as error:
         print(f"chaos report: {error}", file=sys.stderr)
         return 2
-    text = report(args.name, args.setup, args.reproduce, scenarios)
+    text = report(args.name, args.setup, args.reproduce, scenarios, failovers)
     args.out.write_text(text, encoding="utf-8")
     print(text)
-    problems = [problem for scenario in scenarios for problem in scenario.problems]
+    problems = [problem for scenario in scenarios + failovers for problem in scenario.problems]
     for problem in problems:
         print(f"chaos: {problem}", file=sys.stderr)
     return 1 if problems else 0
