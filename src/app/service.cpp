@@ -11,10 +11,12 @@
 #include "handlers/routes.hpp"
 #include "net/admission.hpp"
 #include "net/listener.hpp"
+#include "net/task_group.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -62,7 +64,8 @@ std::shared_ptr<db::Pool> make_pool(asio::io_context& io, const ServeConfig& con
 
 struct Service::Worker {
   Worker(Service& owner, const ServeConfig& config, const handlers::AppState& state, unsigned pool_connections)
-      : limits{.header_limit = config.max_header_bytes,
+      : tasks(io.get_executor()),
+        limits{.header_limit = config.max_header_bytes,
                .body_limit = config.max_body_bytes,
                .read_timeout = config.read_timeout,
                .idle_timeout = config.idle_timeout},
@@ -120,43 +123,45 @@ struct Service::Worker {
             read_pool ? pool_gauges(read_pool->stats()) : metrics::PoolGauges{}};
   }
 
-  ~Worker() {
-    // Asio objects must go before the io_context they belong to; coroutine frames still
-    // suspended (after a forced stop) are destroyed with the io_context and may hold leases,
-    // which keep the pool object itself alive until then.
-    acceptor.reset();
-    signals.reset();
-    reads.stop();
-    pool->close();
-  }
-
+  // The graceful stop, by cancellation: no new connections; idle ones close at once (total
+  // cancellation ends their keep-alive wait); requests in flight have `grace` to finish, then
+  // terminal cancellation cuts off what they wait for and their sessions end as after any error.
+  // Every coroutine runs to its end, the pools close, and the io_context, out of work, returns
+  // from run() by itself.
   asio::awaitable<void> drain(std::chrono::milliseconds grace) {
     if (acceptor) acceptor->close();
-    sessions.drain();
-    asio::steady_timer tick(io);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
-      tick.expires_after(std::chrono::milliseconds(10));
-      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    if (sessions.size() > 0) spdlog::warn("{} connection(s) still busy after the grace period; closing", sessions.size());
+    if (signals) signals->cancel();
     reads.stop();
+    sessions.drain();
+    tasks.emit(asio::cancellation_type::total);
+    // (No co_await inside a condition: GCC 12 miscompiles some of those.)
+    bool finished = co_await tasks.wait_until_empty(grace);
+    if (!finished) {
+      spdlog::warn("{} connection(s) still busy after the grace period; cancelling what they wait for", tasks.size());
+      tasks.emit(asio::cancellation_type::terminal);
+      // In sync mode a statement blocks its thread until it ends (at most --statement-timeout-ms);
+      // every other wait ends at once.
+      for (;;) {
+        finished = co_await tasks.wait_until_empty(std::chrono::seconds(5));
+        if (finished) break;
+        spdlog::warn("{} connection(s) still finishing after the grace period", tasks.size());
+      }
+    }
     pool->close();
-    io.stop();  // also ends sessions that outlived the grace period
   }
 
-  // Session frames touch these when they are destroyed, which may happen inside the
-  // io_context's destructor: declared first, they are destroyed last.
+  // Everything that does I/O on this context (sockets, timers, libpq's descriptors) lives on its
+  // own thread; other threads only post to it. So the reactor needs no locks, while posting keeps
+  // them (collect_metrics, open_gates and request_stop post from other threads). Declared first:
+  // the objects below belong to it.
+  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  // The accept loop, the sessions and the background checks: what a stop cancels and waits for.
+  net::TaskGroup tasks;
   net::SessionLimits limits;
   net::SessionRegistry sessions;
   net::Admission admission;
   // What the log says of a refusal from the line (formatted once: refusals come in floods).
   std::string overload_detail;
-
-  // Everything that does I/O on this context (sockets, timers, libpq's descriptors) lives on its
-  // own thread; other threads only post to it. So the reactor needs no locks, while posting keeps
-  // them (collect_metrics, open_gates and request_stop post from other threads).
-  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::shared_ptr<db::Pool> pool;
   std::shared_ptr<db::Pool> read_pool;  // with --database-read-url
   db::ReadRouting reads;
@@ -167,6 +172,8 @@ struct Service::Worker {
   SeedGate seed_gate;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
+  // Keeps run() going until every thread has drained (Service::worker_drained).
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
 };
 
 Service::Service(const ServeConfig& config, std::vector<std::string> expected_heads) : config_(config) {
@@ -195,17 +202,17 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
 Service::~Service() = default;
 
 void Service::run() {
+  for (auto& worker : workers_) worker->keep_running.emplace(worker->io.get_executor());
   for (auto& worker : workers_) {
-    asio::co_spawn(worker->io,
-                   net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions,
-                                           *connection_budget_),
-                   asio::detached);
-    asio::co_spawn(worker->io, worker->reads.watch_replica(), asio::detached);
+    worker->tasks.spawn(net::accept_connections(*worker->acceptor, worker->handler, worker->limits, worker->sessions,
+                                                *connection_budget_, worker->tasks),
+                        "the accept loop");
+    worker->tasks.spawn(worker->reads.watch_replica(), "the replica check");
   }
   if (state_.seeding_finished) {
     open_gates();
   } else {
-    asio::co_spawn(workers_.front()->io, seed_then_open_gates(), asio::detached);
+    workers_.front()->tasks.spawn(seed_then_open_gates(), "the seeding");
   }
   std::vector<std::jthread> threads;
   for (std::size_t index = 1; index < workers_.size(); ++index) {
@@ -290,11 +297,26 @@ void Service::request_stop() {
   if (stopping_.exchange(true)) return;
   spdlog::info("shutting down: no new connections, waiting up to {} ms for in-flight requests",
                config_.shutdown_grace.count());
+  workers_draining_ = workers_.size();
   for (auto& worker : workers_) {
-    asio::post(worker->io, [worker = worker.get(), grace = config_.shutdown_grace] {
-      if (worker->signals) worker->signals->cancel();
-      asio::co_spawn(worker->io, worker->drain(grace), asio::detached);
+    // The coroutine is made on the worker's own thread, like everything that runs there.
+    asio::post(worker->io, [this, worker = worker.get()] {
+      asio::co_spawn(worker->io, drain_worker(*worker), asio::detached);
     });
+  }
+}
+
+asio::awaitable<void> Service::drain_worker(Worker& worker) {
+  co_await worker.drain(config_.shutdown_grace);
+  worker_drained();
+}
+
+void Service::worker_drained() {
+  if (workers_draining_.fetch_sub(1) != 1) return;
+  // Every thread has drained: nothing will post across threads any more (a /metrics request
+  // asks every thread), so each io_context may now run out of work and return from run().
+  for (auto& worker : workers_) {
+    asio::post(worker->io, [worker = worker.get()] { worker->keep_running.reset(); });
   }
 }
 

@@ -29,13 +29,9 @@ struct Pool::Waiter {
       : pool(owner), wake(owner.executor_), exclusive(wants_own_connection) {
     pool.waiters_.push_back(this);
   }
-  // Leaves the queue however the wait ends, even when the coroutine frame is destroyed unresumed
-  // (its io_context is going away); what it was handed then is given back uncounted.
-  ~Waiter() {
-    leave_queue();
-    if (shared != nullptr) --shared->in_flight;
-    if (handed_over) --pool.leased_;
-  }
+  // Leaves the queue however the wait ends. A waiter is always resumed (a shutdown cancels the
+  // wait rather than destroying the frame), and then takes what it was handed.
+  ~Waiter() { leave_queue(); }
   void leave_queue() {
     if (auto it = std::find(pool.waiters_.begin(), pool.waiters_.end(), this); it != pool.waiters_.end()) {
       pool.waiters_.erase(it);

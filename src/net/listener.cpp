@@ -1,8 +1,6 @@
 #include "net/listener.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -63,16 +61,16 @@ void ensure_address_is_free(asio::io_context& context, const tcp::endpoint& endp
 
 asio::awaitable<void> accept_connections(tcp::acceptor& acceptor, const RequestHandler& handler,
                                          const SessionLimits& limits, SessionRegistry& registry,
-                                         ConnectionBudget& budget) {
+                                         ConnectionBudget& budget, TaskGroup& tasks) {
   const auto executor = co_await asio::this_coro::executor;
   const auto start_session = [&](tcp::socket socket) {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     if (!budget.try_take()) {
-      asio::co_spawn(executor, refuse_connection(std::move(socket)), asio::detached);
+      tasks.spawn(refuse_connection(std::move(socket)), "a refused connection");
       return;
     }
-    asio::co_spawn(executor, serve_connection(std::move(socket), handler, limits, registry, budget), asio::detached);
+    tasks.spawn(serve_connection(std::move(socket), handler, limits, registry, budget), "a session");
   };
   // The synchronous accepts below must never wait.
   acceptor.non_blocking(true);

@@ -1,5 +1,6 @@
 #pragma once
 #include "net/session.hpp"
+#include "net/task_group.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,9 +18,9 @@ boost::asio::ip::tcp::acceptor open_listener(boost::asio::io_context& context,
 // connections. This binds a plain socket first and throws if anything listens there already.
 void ensure_address_is_free(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint);
 
-// Accepts until the acceptor is closed, serving each connection in its own coroutine.
+// Accepts until the acceptor is closed, serving each connection in its own coroutine of `tasks`.
 boost::asio::awaitable<void> accept_connections(boost::asio::ip::tcp::acceptor& acceptor, const RequestHandler& handler,
                                                 const SessionLimits& limits, SessionRegistry& registry,
-                                                ConnectionBudget& budget);
+                                                ConnectionBudget& budget, TaskGroup& tasks);
 
 }  // namespace coffeehouse::net

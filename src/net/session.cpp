@@ -1,6 +1,7 @@
 #include "net/session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
@@ -19,13 +20,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t first_read_bytes = 1024;
 // Reads of a lingering close: large, since they discard a body (and the connection is closing).
 constexpr std::size_t linger_read_bytes = 64 * 1024;
-
-void SessionRegistry::drain() {
-  draining_ = true;
-  for (auto& entry : entries_) {
-    if (!entry.busy) entry.stream->cancel();
-  }
-}
 
 namespace {
 
@@ -72,20 +66,6 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream, beast::flat_buffer
   }
 }
 
-class RegistryEntryGuard {
- public:
-  RegistryEntryGuard(SessionRegistry& registry, beast::tcp_stream& stream)
-      : registry_(registry), entry_(registry.add(stream)) {}
-  ~RegistryEntryGuard() { registry_.remove(entry_); }
-  RegistryEntryGuard(const RegistryEntryGuard&) = delete;
-  RegistryEntryGuard& operator=(const RegistryEntryGuard&) = delete;
-  void set_busy(bool busy) { entry_->busy = busy; }
-
- private:
-  SessionRegistry& registry_;
-  std::list<SessionRegistry::Entry>::iterator entry_;
-};
-
 }  // namespace
 
 asio::awaitable<void> refuse_connection(asio::ip::tcp::socket socket) {
@@ -109,15 +89,23 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
   } place{budget};
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
-  RegistryEntryGuard registration(registry, stream);
   bool linger = false;
+  // A cancelled operation completes with operation_aborted like any other error; nothing throws.
+  co_await asio::this_coro::throw_if_cancelled(false);
 
   for (;;) {
     // Between requests a connection may idle for idle_timeout; once a request has begun, all
     // of it must arrive within read_timeout. (Pipelined bytes already buffered skip the wait.)
     if (buffer.size() == 0) {
+      // A shutdown that began while this session was busy found it deaf to total cancellation.
+      if (registry.draining()) break;
+      // Idle, a connection ends on total cancellation (a shutdown begins); while it serves a
+      // request only terminal cancellation (the shutdown's grace is over) reaches what the
+      // request waits for: the database, the admission line, the write.
+      co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
       stream.expires_after(limits.idle_timeout);
       auto [idle_error, first_bytes] = co_await stream.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
+      co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
       if (idle_error) break;
       buffer.commit(first_bytes);
     }
@@ -140,7 +128,6 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
         read_error == asio::error::operation_aborted || read_error == asio::error::connection_reset) {
       break;  // the client left, idled out, or we are shutting down: nothing to answer
     }
-    registration.set_busy(true);
     const auto started = std::chrono::steady_clock::now();
     // Known once the request line is parsed, so a parse error's answer to HEAD has no body either.
     const bool head_only = parser.get().method() == http::verb::head;
@@ -170,7 +157,6 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     spdlog::info("{} {} {} {:.2f}ms {}B", method.empty() ? "-" : method, target.empty() ? "-" : target, status,
                  elapsed.count(), body_bytes);
-    registration.set_busy(false);
     if (write_error || !keep_alive) {
       // An answer to a request the session could not read whole: the rest may still be coming.
       linger = read_error && !write_error;

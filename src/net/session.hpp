@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <atomic>
 #include <functional>
-#include <list>
 
 namespace coffeehouse::net {
 
@@ -55,28 +54,22 @@ class ConnectionBudget {
   std::size_t max_;
 };
 
-// The live sessions of one io thread, so shutdown can close the idle ones at once and let the
-// busy ones finish their response. Single-threaded: touched only from its own io_context.
+// What the sessions of one io thread know of a shutdown: once draining, no connection is kept
+// alive after its current answer. Ending the idle ones is cancellation's job (net/task_group.hpp,
+// serve_connection). Single-threaded: touched only from its own io_context.
 class SessionRegistry {
  public:
-  struct Entry {
-    boost::beast::tcp_stream* stream = nullptr;
-    bool busy = false;
-  };
-
-  std::list<Entry>::iterator add(boost::beast::tcp_stream& stream) { return entries_.insert(entries_.end(), {&stream, false}); }
-  void remove(std::list<Entry>::iterator entry) { entries_.erase(entry); }
-  // Stop keep-alive everywhere and cancel the reads of idle connections.
-  void drain();
+  void drain() noexcept { draining_ = true; }
   bool draining() const noexcept { return draining_; }
-  std::size_t size() const noexcept { return entries_.size(); }
 
  private:
-  std::list<Entry> entries_;
   bool draining_ = false;
 };
 
 // Serves one connection that holds a place in `budget`, and gives the place back at the end.
+// Cancellation (a shutdown, net/task_group.hpp): total ends a connection idle between requests,
+// terminal also one in the middle of a request (after the shutdown's grace); the frame then runs
+// to its end like any other.
 boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, const RequestHandler& handler,
                                               const SessionLimits& limits, SessionRegistry& registry,
                                               ConnectionBudget& budget);
