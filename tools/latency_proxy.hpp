@@ -40,7 +40,8 @@ class DelayLine {
     std::vector<char> bytes;  // empty: the sender half-closed, forward the end of stream
   };
 
-  DelayLine(const boost::asio::any_io_executor& executor, std::chrono::microseconds delay, std::size_t max_buffered_bytes);
+  DelayLine(const boost::asio::any_io_executor& executor, std::chrono::microseconds delay,
+            std::size_t max_buffered_bytes);
 
   // Reader side. Waits while the line is full; false once the line is closed.
   boost::asio::awaitable<bool> wait_for_room();

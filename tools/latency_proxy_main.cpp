@@ -20,7 +20,8 @@ using asio::ip::tcp;
 // name lookup would only add a way to connect somewhere unexpected.
 tcp::endpoint parse_endpoint(const std::string& flag, const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw CLI::ValidationError(flag, "expected HOST:PORT, got '" + text + "'");
+  if (colon == std::string::npos || colon == 0)
+    throw CLI::ValidationError(flag, "expected HOST:PORT, got '" + text + "'");
   auto host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   const auto port_text = std::string_view(text).substr(colon + 1);
@@ -79,8 +80,8 @@ int main(int argc, char** argv) {
     });
     proxy.start();
     const auto local = proxy.local_endpoint();
-    std::cout << "latency_proxy: listening on " << local << ", forwarding to " << options.target << ", "
-              << delay_ms << " ms each way" << std::endl;
+    std::cout << "latency_proxy: listening on " << local << ", forwarding to " << options.target << ", " << delay_ms
+              << " ms each way" << std::endl;
     io.run();
   } catch (const std::exception& error) {
     std::cerr << "latency_proxy: " << error.what() << '\n';

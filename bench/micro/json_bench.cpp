@@ -15,9 +15,17 @@ namespace {
 // A PGresult built in memory, shaped like the users statements' results (user_statements).
 Rows user_rows(std::size_t count) {
   static const std::vector<const char*> user_row{
-      "48213", "Margarita", "Ivanova", nullptr, "t",
+      "48213",
+      "Margarita",
+      "Ivanova",
+      nullptr,
+      "t",
       R"({"city": "Lake Amadoton", "country": "United States", "street_name": "Schaden Loaf", "zip_code": "17620-3721", "latitude": -7.6590285039183925, "longitude": 179.99999999999997})",
-      "731", "Bluebery Mug", "Huila, Colombia", "bright", R"(["cherry","molasses","lemon"])"};
+      "731",
+      "Bluebery Mug",
+      "Huila, Colombia",
+      "bright",
+      R"(["cherry","molasses","lemon"])"};
   PgResultPtr result(PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK));
   std::vector<PGresAttDesc> columns(user_row.size());
   for (auto& column : columns) column = PGresAttDesc{const_cast<char*>("column"), 0, 0, 0, 25, -1, -1};  // text

@@ -32,10 +32,13 @@ void dispatch(benchmark::State& state, const char* target) {
   Request request{http::verb::get, target, 11};
   std::size_t route = 0;
   for (auto _ : state) {
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      auto dispatched = co_await router.dispatch(request);
-      route = dispatched.route;
-    }, boost::asio::detached);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto dispatched = co_await router.dispatch(request);
+          route = dispatched.route;
+        },
+        boost::asio::detached);
     io.run();
     io.restart();
     benchmark::DoNotOptimize(route);

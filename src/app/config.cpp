@@ -44,8 +44,9 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   command.add_option("--database-url", config.database_url, "libpq connection URI or key=value string")
       ->envname("DATABASE_URL")
       ->capture_default_str();
-  command.add_option("--database-read-url", config.database_read_url,
-                     "libpq URL of a read replica for the read routes (default: none, reads use --database-url)")
+  command
+      .add_option("--database-read-url", config.database_read_url,
+                  "libpq URL of a read replica for the read routes (default: none, reads use --database-url)")
       ->envname("COFFEEHOUSE_DATABASE_READ_URL");
   add_milliseconds_option(command, "--max-replica-lag-ms", config.max_replica_lag, "COFFEEHOUSE_MAX_REPLICA_LAG_MS",
                           "a replica whose replay lags more than this is not read from; reads go to the primary");
@@ -60,8 +61,9 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   add_choice_option(command, "--db-pipeline", config.db_pipeline, {{"on", true}, {"off", false}},
                     "COFFEEHOUSE_DB_PIPELINE", "off",
                     "async mode: on pipelines several requests' statements on one connection; off gives each its own");
-  command.add_option("--db-pipeline-depth", config.db_pipeline_depth,
-                     "async mode with --db-pipeline on: statements in flight per connection at most")
+  command
+      .add_option("--db-pipeline-depth", config.db_pipeline_depth,
+                  "async mode with --db-pipeline on: statements in flight per connection at most")
       ->envname("COFFEEHOUSE_DB_PIPELINE_DEPTH")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
       ->capture_default_str();
@@ -83,8 +85,9 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
   add_milliseconds_option(command, "--acquire-timeout-ms", config.acquire_timeout, "COFFEEHOUSE_ACQUIRE_TIMEOUT_MS",
                           "longest wait for a free connection before 503");
-  command.add_option("--max-in-progress", config.max_in_progress,
-                     "requests each io thread works on at once; more wait in line, first come first served")
+  command
+      .add_option("--max-in-progress", config.max_in_progress,
+                  "requests each io thread works on at once; more wait in line, first come first served")
       ->envname("COFFEEHOUSE_MAX_IN_PROGRESS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
@@ -95,21 +98,26 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   add_milliseconds_option(command, "--idle-timeout-ms", config.idle_timeout, "COFFEEHOUSE_IDLE_TIMEOUT_MS",
                           "how long a keep-alive connection may sit idle between requests");
   add_milliseconds_option(command, "--statement-timeout-ms", config.statement_timeout,
-                          "COFFEEHOUSE_STATEMENT_TIMEOUT_MS", "PostgreSQL cancels a longer statement; the request gets 504");
+                          "COFFEEHOUSE_STATEMENT_TIMEOUT_MS",
+                          "PostgreSQL cancels a longer statement; the request gets 504");
   command.add_option("--max-connections", config.max_connections, "client connections served at once; more get 503")
       ->envname("COFFEEHOUSE_MAX_CONNECTIONS")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
-  command.add_option("--max-header-bytes", config.max_header_bytes,
-                     "request line and headers together; larger is 431 and the connection closes")
+  command
+      .add_option("--max-header-bytes", config.max_header_bytes,
+                  "request line and headers together; larger is 431 and the connection closes")
       ->envname("COFFEEHOUSE_MAX_HEADER_BYTES")
       ->check(CLI::Range(std::uint32_t{1024}, std::uint32_t{1024 * 1024}))
       ->capture_default_str();
-  command.add_option("--max-body-bytes", config.max_body_bytes, "request body; larger is 413 and the connection closes")
+  command
+      .add_option("--max-body-bytes", config.max_body_bytes, "request body; larger is 413 and the connection closes")
       ->envname("COFFEEHOUSE_MAX_BODY_BYTES")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{64} * 1024 * 1024))
       ->capture_default_str();
-  command.add_option("--max-json-depth", config.max_json_depth, "nesting levels of a JSON body (the body is 1); deeper is 400")
+  command
+      .add_option("--max-json-depth", config.max_json_depth,
+                  "nesting levels of a JSON body (the body is 1); deeper is 400")
       ->envname("COFFEEHOUSE_MAX_JSON_DEPTH")
       ->check(CLI::Range(2u, 1000u))
       ->capture_default_str();
@@ -121,7 +129,9 @@ void add_serve_options(CLI::App& command, ServeConfig& config) {
   add_choice_option(command, "--seed", config.seed, {{"auto", SeedMode::automatic}, {"never", SeedMode::never}},
                     "COFFEEHOUSE_SEED", "auto", "auto: fill empty tables with sample data at start-up; never");
   add_seed_source_options(command, config.seed_source);
-  command.add_flag("--enable-bench-routes", config.bench_routes, "serve GET /bench/sleep?ms=N (a slow query, for scripts/bench)")
+  command
+      .add_flag("--enable-bench-routes", config.bench_routes,
+                "serve GET /bench/sleep?ms=N (a slow query, for scripts/bench)")
       ->envname("COFFEEHOUSE_ENABLE_BENCH_ROUTES");
   add_choice_option(command, "--log-level", config.log_level,
                     {{"trace", spdlog::level::trace},
@@ -141,7 +151,8 @@ void add_seed_source_options(CLI::App& command, seed::SeedSourceOptions& options
   command.add_option("--seed-api-base", options.api_base_url, "base URL of the seed API (tests, mirrors)")
       ->envname("COFFEEHOUSE_SEED_API_BASE")
       ->capture_default_str();
-  command.add_option("--seed-ca-file", options.client.extra_ca_file, "PEM file of CAs trusted besides the system store")
+  command
+      .add_option("--seed-ca-file", options.client.extra_ca_file, "PEM file of CAs trusted besides the system store")
       ->envname("COFFEEHOUSE_SEED_CA_FILE")
       ->check(CLI::ExistingFile);
   add_milliseconds_option(command, "--seed-deadline-ms", options.client.total_deadline, "COFFEEHOUSE_SEED_DEADLINE_MS",
@@ -167,7 +178,8 @@ void finish_serve_config(ServeConfig& config) {
   unsigned port = 0;
   const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
-    throw CLI::ValidationError("--listen", "port must be a number from 0 to 65535, got '" + std::string(port_text) + "'");
+    throw CLI::ValidationError("--listen",
+                               "port must be a number from 0 to 65535, got '" + std::string(port_text) + "'");
   }
   boost::system::error_code address_error;
   boost::asio::ip::make_address(host, address_error);

@@ -4,8 +4,8 @@
 #include "db/connection.hpp"
 #include "seed/seed_source.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/common.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -4,10 +4,10 @@
 #include "db/seed_store.hpp"
 #include "seed/seed_source.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 #include <memory>
@@ -33,8 +33,8 @@ int run_seed(const SeedCommandOptions& options) {
   auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1},
                                db::make_connection_factory(db::DbMode::async, io.get_executor(),
                                                            db::ConnectionOptions{.database_url = options.database_url,
-                                                                                .statement_timeout = {},
-                                                                                .prepared_statements = false}));
+                                                                                 .statement_timeout = {},
+                                                                                 .prepared_statements = false}));
   seed::SeedDataSource source(options.source);
   auto result = boost::asio::co_spawn(
       io,

@@ -31,8 +31,8 @@ int serve(ServeConfig& config) {
                config.db_mode == db::DbMode::async ? "async" : "sync", config.threads, config.pool_size,
                db::redact_conninfo(config.database_url));
   if (!config.database_read_url.empty()) {
-    spdlog::info("reads from the replica {} while it lags by at most {} ms", db::redact_conninfo(config.database_read_url),
-                 config.max_replica_lag.count());
+    spdlog::info("reads from the replica {} while it lags by at most {} ms",
+                 db::redact_conninfo(config.database_read_url), config.max_replica_lag.count());
   }
   service.stop_on_signals();
   service.run();

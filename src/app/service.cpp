@@ -13,6 +13,7 @@
 #include "net/listener.hpp"
 #include "net/task_group.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,7 +22,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <optional>
 #include <thread>
@@ -40,24 +40,29 @@ metrics::AdmissionGauges admission_gauges(const net::AdmissionStats& stats) {
 }
 
 metrics::PoolGauges pool_gauges(const db::PoolStats& stats) {
-  return {stats.idle,    stats.in_use,           stats.connecting,       stats.waiters,
-          stats.refused_overloaded, stats.refused_timed_out, stats.refused_unavailable};
+  return {stats.idle,
+          stats.in_use,
+          stats.connecting,
+          stats.waiters,
+          stats.refused_overloaded,
+          stats.refused_timed_out,
+          stats.refused_unavailable};
 }
 
 // One io thread's pool on `database_url` (the primary's, or the replica's for reads).
 std::shared_ptr<db::Pool> make_pool(asio::io_context& io, const ServeConfig& config, unsigned connections,
                                     const std::string& database_url) {
-  return db::Pool::create(io.get_executor(),
-                          db::PoolOptions{.max_connections = connections,
-                                          .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
-                                          .max_waiters = config.max_waiters,
-                                          .acquire_timeout = config.acquire_timeout},
-                          db::make_connection_factory(config.db_mode, io.get_executor(),
-                                                      db::ConnectionOptions{.database_url = database_url,
-                                                                            .statement_timeout = config.statement_timeout,
-                                                                            .pipeline = pipelines(config),
-                                                                            .prepared_statements =
-                                                                                config.db_prepared_statements}));
+  return db::Pool::create(
+      io.get_executor(),
+      db::PoolOptions{.max_connections = connections,
+                      .pipeline_depth = pipelines(config) ? config.db_pipeline_depth : 1,
+                      .max_waiters = config.max_waiters,
+                      .acquire_timeout = config.acquire_timeout},
+      db::make_connection_factory(config.db_mode, io.get_executor(),
+                                  db::ConnectionOptions{.database_url = database_url,
+                                                        .statement_timeout = config.statement_timeout,
+                                                        .pipeline = pipelines(config),
+                                                        .prepared_statements = config.db_prepared_statements}));
 }
 
 }  // namespace
@@ -78,8 +83,12 @@ struct Service::Worker {
                                                    : make_pool(io, config, pool_connections, config.database_read_url)),
         reads(io.get_executor(), *pool, read_pool,
               {.max_lag = config.max_replica_lag, .check_interval = config.replica_check_interval}),
-        services{db::UserStore(*pool, reads), db::CoffeeStore(reads), db::SchemaStore(*pool), db::BenchStore(*pool),
-                 reads, state,
+        services{db::UserStore(*pool, reads),
+                 db::CoffeeStore(reads),
+                 db::SchemaStore(*pool),
+                 db::BenchStore(*pool),
+                 reads,
+                 state,
                  [&owner] { return owner.collect_metrics(); },
                  [&owner]() -> const metrics::ExpositionLabels& { return owner.exposition_labels_; }},
         router(handlers::make_router(services)),
@@ -186,8 +195,8 @@ Service::Service(const ServeConfig& config, std::vector<std::string> expected_he
   for (unsigned index = 0; index < config_.threads; ++index) {
     workers_.push_back(std::make_unique<Worker>(*this, config_, state_, pool_share(config_, index)));
   }
-  exposition_labels_ = {&workers_.front()->router.patterns(),
-                        config_.db_mode == db::DbMode::async ? "async" : "sync", COFFEEHOUSE_VERSION};
+  exposition_labels_ = {&workers_.front()->router.patterns(), config_.db_mode == db::DbMode::async ? "async" : "sync",
+                        COFFEEHOUSE_VERSION};
   tcp::endpoint endpoint(asio::ip::make_address(config_.listen_host), config_.listen_port);
   net::ensure_address_is_free(workers_.front()->io, endpoint);
   workers_.front()->acceptor.emplace(net::open_listener(workers_.front()->io, endpoint));
@@ -241,9 +250,8 @@ asio::awaitable<void> Service::seed_then_open_gates() {
       break;
     }
     const auto& error = seeded.error();
-    const bool passing_outage = error.kind == db::ErrorKind::unavailable ||
-                                error.kind == db::ErrorKind::overloaded || error.kind == db::ErrorKind::acquire_timeout ||
-                                error.kind == db::ErrorKind::timeout;
+    const bool passing_outage = error.kind == db::ErrorKind::unavailable || error.kind == db::ErrorKind::overloaded ||
+                                error.kind == db::ErrorKind::acquire_timeout || error.kind == db::ErrorKind::timeout;
     if (!passing_outage) {
       // Not a passing outage (e.g. the schema is missing): retrying will not help.
       spdlog::error("seeding failed: {}", error.message);
@@ -253,7 +261,8 @@ asio::awaitable<void> Service::seed_then_open_gates() {
     // keep trying in the background.
     if (!gates_opened) open_gates();
     gates_opened = true;
-    spdlog::warn("seeding postponed, the database is unavailable ({}); retrying in {} ms", error.message, delay.count());
+    spdlog::warn("seeding postponed, the database is unavailable ({}); retrying in {} ms", error.message,
+                 delay.count());
     retry.expires_after(delay);
     co_await retry.async_wait(asio::as_tuple(asio::use_awaitable));
     // Capped like the pool's reconnect backoff, so seeding (and readiness) follows within about
@@ -300,9 +309,8 @@ void Service::request_stop() {
   workers_draining_ = workers_.size();
   for (auto& worker : workers_) {
     // The coroutine is made on the worker's own thread, like everything that runs there.
-    asio::post(worker->io, [this, worker = worker.get()] {
-      asio::co_spawn(worker->io, drain_worker(*worker), asio::detached);
-    });
+    asio::post(worker->io,
+               [this, worker = worker.get()] { asio::co_spawn(worker->io, drain_worker(*worker), asio::detached); });
   }
 }
 

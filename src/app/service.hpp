@@ -11,9 +11,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
-#include <string>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace coffeehouse::app {

@@ -22,7 +22,8 @@ void add_statements_command(CLI::App& root, int& exit_code) {
       std::cout << statement->sql << '\n';
       return;
     }
-    std::cerr << "coffeehouse: error: --sql: no statement named '" << *name << "' (list them with 'coffeehouse statements')\n";
+    std::cerr << "coffeehouse: error: --sql: no statement named '" << *name
+              << "' (list them with 'coffeehouse statements')\n";
     exit_code = 2;
   });
 }

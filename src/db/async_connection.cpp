@@ -20,7 +20,6 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-
 // An exchange in the pipeline, from its send until its Sync comes back.
 struct AsyncConnection::Sent {
   Awaiting* awaiting = nullptr;  // null once answered, or once its caller is gone: then the
@@ -103,7 +102,8 @@ Result<void> AsyncConnection::watch_current_socket() {
   const int libpq_fd = PQsocket(conn_.get());
   if (libpq_fd < 0) return fail(ErrorKind::unavailable, "the connection has no socket");
   const int own_fd = ::fcntl(libpq_fd, F_DUPFD_CLOEXEC, 0);
-  if (own_fd < 0) return fail(ErrorKind::unavailable, std::string("duplicating the connection's socket: ") + std::strerror(errno));
+  if (own_fd < 0)
+    return fail(ErrorKind::unavailable, std::string("duplicating the connection's socket: ") + std::strerror(errno));
   socket_.assign(own_fd);
   return {};
 }

@@ -88,8 +88,7 @@ bool send_step(PGconn* conn, const Step& step) {
     case Step::Kind::run_text:
       return PQsendQueryParams(conn, statement.sql.data(), step.params->size(), nullptr, step.params->pointers(),
                                nullptr, nullptr, 0) != 0;
-    case Step::Kind::prepare:
-      return PQsendPrepare(conn, statement.name.data(), statement.sql.data(), 0, nullptr) != 0;
+    case Step::Kind::prepare: return PQsendPrepare(conn, statement.name.data(), statement.sql.data(), 0, nullptr) != 0;
     case Step::Kind::deallocate: {
       // The name is one of ours (all_statements()), never a request's: quoting is for form.
       const std::string sql = "DEALLOCATE \"" + std::string(statement.name) + '"';

@@ -25,8 +25,7 @@ DbError database_unavailable() { return {ErrorKind::unavailable, "the database i
 // A waiter lives in the waiting coroutine's frame. Whoever frees a connection, or room on one,
 // hands it over directly and cancels the timer, which doubles as the acquire deadline.
 struct Pool::Waiter {
-  Waiter(Pool& owner, bool wants_own_connection)
-      : pool(owner), wake(owner.executor_), exclusive(wants_own_connection) {
+  Waiter(Pool& owner, bool wants_own_connection) : pool(owner), wake(owner.executor_), exclusive(wants_own_connection) {
     pool.waiters_.push_back(this);
   }
   // Leaves the queue however the wait ends. A waiter is always resumed (a shutdown cancels the
@@ -44,9 +43,9 @@ struct Pool::Waiter {
   asio::steady_timer wake;
   const bool exclusive;                     // acquire(): a connection of its own
   std::unique_ptr<Connection> handed_over;  // for acquire()
-  Shared* shared = nullptr;                  // for execute(): room on this connection, counted
-  bool may_open = false;  // a slot became free: the waiter should open a connection itself
-  std::optional<DbError> failure;  // no connection will come: the pool closed, or the database is unreachable
+  Shared* shared = nullptr;                 // for execute(): room on this connection, counted
+  bool may_open = false;                    // a slot became free: the waiter should open a connection itself
+  std::optional<DbError> failure;           // no connection will come: the pool closed, or the database is unreachable
 };
 
 Lease::Lease(std::shared_ptr<Pool> pool, std::unique_ptr<Connection> connection)
@@ -89,8 +88,13 @@ bool Pool::in_backoff() const noexcept { return std::chrono::steady_clock::now()
 PoolStats Pool::stats() const noexcept {
   const auto idle = static_cast<std::size_t>(
       std::count_if(shared_.begin(), shared_.end(), [](const Shared& shared) { return shared.in_flight == 0; }));
-  return {idle,        leased_ + shared_.size() - idle, connecting_,         waiters_.size(),
-          refused_overloaded_, refused_timed_out_,             refused_unavailable_};
+  return {idle,
+          leased_ + shared_.size() - idle,
+          connecting_,
+          waiters_.size(),
+          refused_overloaded_,
+          refused_timed_out_,
+          refused_unavailable_};
 }
 
 asio::awaitable<Result<Rows>> Pool::execute(const StatementSpec& statement, const Params& params) {

@@ -22,8 +22,8 @@
 #include <cstddef>
 #include <deque>
 #include <list>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace coffeehouse::db {

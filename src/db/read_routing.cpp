@@ -1,8 +1,8 @@
 #include "db/read_routing.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace coffeehouse::db {
 
@@ -16,14 +16,13 @@ namespace replica_statements {
 // since it started, of its start): an upper bound when the primary was quiet before the write
 // the standby is now waiting to apply. A server that is not in recovery (the read URL names a
 // primary, or the standby was promoted) lags by nothing.
-const StatementSpec lag{
-    "replica_lag",
-    "SELECT pg_is_in_recovery(), CASE"
-    " WHEN NOT pg_is_in_recovery() THEN 0"
-    " WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0"
-    " ELSE (extract(epoch FROM clock_timestamp() -"
-    "   coalesce(pg_last_xact_replay_timestamp(), pg_postmaster_start_time())) * 1000)::bigint"
-    " END"};
+const StatementSpec lag{"replica_lag",
+                        "SELECT pg_is_in_recovery(), CASE"
+                        " WHEN NOT pg_is_in_recovery() THEN 0"
+                        " WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0"
+                        " ELSE (extract(epoch FROM clock_timestamp() -"
+                        "   coalesce(pg_last_xact_replay_timestamp(), pg_postmaster_start_time())) * 1000)::bigint"
+                        " END"};
 
 }  // namespace replica_statements
 

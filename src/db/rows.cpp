@@ -22,15 +22,15 @@ void throw_exception_from_error(const DbError& error, const boost::source_locati
 }
 
 std::string_view Rows::text(int row, int column) const noexcept {
-  return {PQgetvalue(result_.get(), row, column),
-          static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
 }
 
 std::size_t Rows::text_bytes() const noexcept {
   std::size_t bytes = 0;
   const int columns = result_ ? PQnfields(result_.get()) : 0;
   for (int row = 0; row < size(); ++row) {
-    for (int column = 0; column < columns; ++column) bytes += static_cast<std::size_t>(PQgetlength(result_.get(), row, column));
+    for (int column = 0; column < columns; ++column)
+      bytes += static_cast<std::size_t>(PQgetlength(result_.get(), row, column));
   }
   return bytes;
 }
@@ -79,8 +79,7 @@ Result<Rows> classify_result(PgResultPtr result, PGconn* conn) {
   switch (PQresultStatus(result.get())) {
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
-    case PGRES_PIPELINE_SYNC:
-      return Rows(std::move(result));
+    case PGRES_PIPELINE_SYNC: return Rows(std::move(result));
     default: {
       const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
       const char* primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);

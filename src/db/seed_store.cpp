@@ -15,8 +15,8 @@ namespace seed_statements {
 // transaction-scoped lock and re-check emptiness once they hold it.
 const StatementSpec lock{"lock_seeding", "SELECT pg_advisory_xact_lock(7361058290)"};
 
-const StatementSpec tables_are_empty{
-    "tables_are_empty", "SELECT NOT EXISTS (SELECT 1 FROM coffee) AND NOT EXISTS (SELECT 1 FROM users)"};
+const StatementSpec tables_are_empty{"tables_are_empty",
+                                     "SELECT NOT EXISTS (SELECT 1 FROM coffee) AND NOT EXISTS (SELECT 1 FROM users)"};
 
 // All coffees and users in one statement, so a seed is stored whole or not at all. $1 is a JSON
 // array of coffees, $2 of users whose coffee_index points into $1. json_to_recordset fills the
@@ -90,8 +90,8 @@ awaitable<Result<SeedStored>> SeedStore::store(const seed::SeedData& data, SeedP
     }
   }
   const auto [coffees_json, users_json] = seed_data_json(data);
-  auto inserted = co_await transaction->execute(seed_statements::insert,
-                                                Params().add(std::string_view(coffees_json)).add(std::string_view(users_json)));
+  auto inserted = co_await transaction->execute(
+      seed_statements::insert, Params().add(std::string_view(coffees_json)).add(std::string_view(users_json)));
   if (!inserted) co_return inserted.error();
   if (auto committed = co_await transaction->commit(); !committed) co_return committed.error();
   co_return SeedStored{.stored = true,

@@ -43,34 +43,32 @@ void append_user_document(std::string& out, const Rows& rows, int row) {
 namespace user_statements {
 
 // $1 id.
-const StatementSpec by_id{
-    "user_by_id",
-    "SELECT " COFFEEHOUSE_USER_COLUMNS " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id WHERE u.id = $1"};
+const StatementSpec by_id{"user_by_id", "SELECT " COFFEEHOUSE_USER_COLUMNS
+                                        " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id WHERE u.id = $1"};
 
 // $1 country, $2 after_id, $3 limit. Keyset pagination over (lower(country), id), served by
 // users_country_id_idx.
-const StatementSpec by_country{"users_by_country",
-                               "SELECT " COFFEEHOUSE_USER_COLUMNS
-                               " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id "
-                               "WHERE lower(u.address->>'country') = lower($1) AND u.id > $2 "
-                               "ORDER BY u.id LIMIT $3"};
+const StatementSpec by_country{"users_by_country", "SELECT " COFFEEHOUSE_USER_COLUMNS
+                                                   " FROM users u LEFT JOIN coffee c ON c.id = u.coffee_id "
+                                                   "WHERE lower(u.address->>'country') = lower($1) AND u.id > $2 "
+                                                   "ORDER BY u.id LIMIT $3"};
 
 // $1 name, $2 surname, $3 patronomic, $4 has_sale, $5 a JSON document whose "address" member
 // is stored, $6 coffee_id. Without a coffee_id the user gets a random coffee: a random point
 // between min(id) and max(id), then the next existing id. Both lookups use the primary key, so
 // the cost does not grow with the table (ORDER BY random() would scan it).
-const StatementSpec insert{
-    "insert_user",
-    "WITH chosen_coffee AS ("
-    "  SELECT CASE WHEN $6::integer IS NOT NULL THEN $6::integer ELSE ("
-    "    SELECT id FROM coffee WHERE id >= ("
-    "      SELECT min(id) + floor(random() * (max(id) - min(id) + 1))::integer FROM coffee)"
-    "    ORDER BY id LIMIT 1) END AS id"
-    "), new_user AS ("
-    "  INSERT INTO users (name, surname, patronomic, has_sale, address, coffee_id)"
-    "  SELECT $1, $2, $3, $4, $5::json -> 'address', id FROM chosen_coffee"
-    "  RETURNING *"
-    ") SELECT " COFFEEHOUSE_USER_COLUMNS " FROM new_user u LEFT JOIN coffee c ON c.id = u.coffee_id"};
+const StatementSpec insert{"insert_user",
+                           "WITH chosen_coffee AS ("
+                           "  SELECT CASE WHEN $6::integer IS NOT NULL THEN $6::integer ELSE ("
+                           "    SELECT id FROM coffee WHERE id >= ("
+                           "      SELECT min(id) + floor(random() * (max(id) - min(id) + 1))::integer FROM coffee)"
+                           "    ORDER BY id LIMIT 1) END AS id"
+                           "), new_user AS ("
+                           "  INSERT INTO users (name, surname, patronomic, has_sale, address, coffee_id)"
+                           "  SELECT $1, $2, $3, $4, $5::json -> 'address', id FROM chosen_coffee"
+                           "  RETURNING *"
+                           ") SELECT " COFFEEHOUSE_USER_COLUMNS
+                           " FROM new_user u LEFT JOIN coffee c ON c.id = u.coffee_id"};
 
 }  // namespace user_statements
 

@@ -45,7 +45,7 @@ class UserStore {
   // {"users": [...], "next_after_id": N|null}: users whose address.country equals `country`
   // case-insensitively, by id, after `after_id`; next_after_id is set when the page is full.
   boost::asio::awaitable<Result<JsonText>> page_by_country(std::string_view country, std::int64_t after_id,
-                                                          std::int64_t limit);
+                                                           std::int64_t limit);
 
   // ErrorKind::missing_reference when coffee_id names no coffee. On the primary.
   boost::asio::awaitable<Result<CreatedUser>> insert(const NewUser& user);

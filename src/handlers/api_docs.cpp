@@ -19,9 +19,10 @@ net::Response asset_response(std::string_view content_type, std::string_view bod
 }  // namespace
 
 void add_api_docs_routes(net::Router& router) {
-  router.add(net::http::verb::get, "/openapi.json", [](const net::RequestContext&) -> boost::asio::awaitable<net::Response> {
-    co_return asset_response("application/json", api_assets::openapi_json);
-  });
+  router.add(net::http::verb::get, "/openapi.json",
+             [](const net::RequestContext&) -> boost::asio::awaitable<net::Response> {
+               co_return asset_response("application/json", api_assets::openapi_json);
+             });
   router.add(net::http::verb::get, "/docs", [](const net::RequestContext&) -> boost::asio::awaitable<net::Response> {
     co_return asset_response("text/html; charset=utf-8", api_assets::docs_html);
   });

@@ -42,11 +42,10 @@ void add_coffee_routes(net::Router& router, Services& services) {
              [&services](const net::RequestContext& context) { return search_coffee(services, context); });
   router.add(http::verb::get, "/coffee/notes",
              [&services](const net::RequestContext&) { return list_notes(services); });
-  router.add(http::verb::get, "/coffee/{id}",
-             [&services](const net::RequestContext& context) {
-               return fetch_one_by_id(context, "coffee_not_found",
-                                      [&services](std::int64_t id) { return services.coffee.find(id); });
-             });
+  router.add(http::verb::get, "/coffee/{id}", [&services](const net::RequestContext& context) {
+    return fetch_one_by_id(context, "coffee_not_found",
+                           [&services](std::int64_t id) { return services.coffee.find(id); });
+  });
 }
 
 }  // namespace coffeehouse::handlers

@@ -32,8 +32,9 @@ awaitable<net::Response> readiness(Services& services) {
   if (!services.state.seeding_finished.load()) co_return not_ready("the database is being seeded");
   const auto& applied = *revisions;
   if (applied != services.state.expected_heads) {
-    co_return not_ready(fmt::format("the schema is at [{}] but this build expects [{}]; run `coffeehouse migrate upgrade heads`",
-                                    fmt::join(applied, ", "), fmt::join(services.state.expected_heads, ", ")));
+    co_return not_ready(
+        fmt::format("the schema is at [{}] but this build expects [{}]; run `coffeehouse migrate upgrade heads`",
+                    fmt::join(applied, ", "), fmt::join(services.state.expected_heads, ", ")));
   }
   json::array listed;
   for (const auto& revision : applied) listed.emplace_back(json::string(revision));
@@ -54,7 +55,8 @@ void add_health_routes(net::Router& router, Services& services) {
       },
       probe_access);
   router.add(
-      http::verb::get, "/readyz", [&services](const net::RequestContext&) { return readiness(services); }, probe_access);
+      http::verb::get, "/readyz", [&services](const net::RequestContext&) { return readiness(services); },
+      probe_access);
 }
 
 }  // namespace coffeehouse::handlers

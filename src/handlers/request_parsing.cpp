@@ -1,8 +1,8 @@
 #include "handlers/request_parsing.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <charconv>
@@ -78,7 +78,9 @@ boost::asio::awaitable<net::Response> fetch_one_by_id(const net::RequestContext&
   auto id = parse_path_id(context, "id");
   if (is_response(id)) co_return std::get<net::Response>(std::move(id));
   const auto row_id = std::get<std::int64_t>(id);
-  const auto not_found = [&] { return net::error_response(http::status::not_found, not_found_code, "no such resource"); };
+  const auto not_found = [&] {
+    return net::error_response(http::status::not_found, not_found_code, "no such resource");
+  };
   if (row_id > max_serial_id) co_return not_found();  // no SERIAL value is that large
 
   auto found = co_await find(row_id);
@@ -131,8 +133,7 @@ net::Response database_error_response(const db::DbError& error) {
     case db::ErrorKind::unavailable:
       warn_now_and_then(error.kind, "database unavailable", error.message);
       return retry_shortly("database_unavailable", "the database is unavailable; retry shortly");
-    case db::ErrorKind::overloaded:
-      return overloaded_response(error.message);
+    case db::ErrorKind::overloaded: return overloaded_response(error.message);
     case db::ErrorKind::acquire_timeout:
       warn_now_and_then(error.kind, "no database connection in time", error.message);
       return retry_shortly("database_busy", "no database connection became free in time; retry shortly");
@@ -148,8 +149,7 @@ net::Response database_error_response(const db::DbError& error) {
                                      "); apply its migrations: coffeehouse migrate upgrade heads");
     case db::ErrorKind::missing_reference:
     case db::ErrorKind::invalid_value:
-    case db::ErrorKind::query:
-      break;
+    case db::ErrorKind::query: break;
   }
   spdlog::error("database error {}: {}", error.sqlstate, error.message);
   return net::error_response(http::status::internal_server_error, "internal_error", "an internal error occurred");

@@ -17,7 +17,7 @@ namespace coffeehouse::handlers {
 
 // State shared by every io thread, read-only after start-up except for the atomic flag.
 struct AppState {
-  std::vector<std::string> expected_heads;  // sorted head revisions of schema/versions
+  std::vector<std::string> expected_heads;   // sorted head revisions of schema/versions
   std::atomic<bool> seeding_finished{true};  // false while the first start's seeding runs
   bool bench_routes = false;                 // --enable-bench-routes
   unsigned max_json_depth = 32;              // --max-json-depth

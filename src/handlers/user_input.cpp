@@ -17,8 +17,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 6> known_fields{"name", "surname", "patronomic", "has_sale", "address",
-                                                       "coffee_id"};
+constexpr std::array<std::string_view, 6> known_fields{"name",     "surname", "patronomic",
+                                                       "has_sale", "address", "coffee_id"};
 
 net::Response wrong_type(std::string_view field, std::string_view expected) {
   return net::error_response(http::status::bad_request, "invalid_type",
@@ -32,8 +32,10 @@ net::Response invalid_value(std::string message) {
 bool is_json_media_type(std::string_view content_type) {
   const auto end = content_type.find(';');
   auto media_type = content_type.substr(0, end);
-  while (!media_type.empty() && std::isspace(static_cast<unsigned char>(media_type.back()))) media_type.remove_suffix(1);
-  while (!media_type.empty() && std::isspace(static_cast<unsigned char>(media_type.front()))) media_type.remove_prefix(1);
+  while (!media_type.empty() && std::isspace(static_cast<unsigned char>(media_type.back())))
+    media_type.remove_suffix(1);
+  while (!media_type.empty() && std::isspace(static_cast<unsigned char>(media_type.front())))
+    media_type.remove_prefix(1);
   constexpr std::string_view expected = "application/json";
   return std::equal(media_type.begin(), media_type.end(), expected.begin(), expected.end(),
                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
@@ -122,8 +124,7 @@ std::optional<std::string> unstorable_in_jsonb(const json::value& value) {
         if (auto problem = unstorable_in_jsonb(member.value())) return problem;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return std::nullopt;
 }
@@ -135,7 +136,8 @@ OrResponse<std::optional<std::string>> optional_text(const json::object& body, s
   if (value == nullptr || value->is_null()) return std::optional<std::string>{};
   if (!value->is_string()) return wrong_type(field, "a string or null");
   const std::string_view text = value->get_string();
-  if (text.find('\0') != std::string_view::npos) return invalid_value(std::string(field) + " must not contain NUL characters");
+  if (text.find('\0') != std::string_view::npos)
+    return invalid_value(std::string(field) + " must not contain NUL characters");
   if (utf8_length(text) > max_length) {
     return invalid_value(std::string(field) + " must be at most " + std::to_string(max_length) + " characters");
   }
@@ -153,7 +155,9 @@ OrResponse<NewUser> parse_new_user(const net::Request& request, unsigned max_dep
   options.max_depth = max_depth;
   boost::system::error_code ec;
   const auto document = json::parse(request.body(), ec, {}, options);
-  if (ec) return net::error_response(http::status::bad_request, "malformed_json", "the body is not valid JSON: " + ec.message());
+  if (ec)
+    return net::error_response(http::status::bad_request, "malformed_json",
+                               "the body is not valid JSON: " + ec.message());
   if (const auto key = first_duplicate_key(request.body(), options)) {
     return net::error_response(http::status::bad_request, "duplicate_key",
                                "the key '" + *key + "' appears more than once in one object");
@@ -190,13 +194,15 @@ OrResponse<NewUser> parse_new_user(const net::Request& request, unsigned max_dep
 
   if (const auto* address = body.if_contains("address"); address != nullptr && !address->is_null()) {
     if (!address->is_object()) return wrong_type("address", "a JSON object or null");
-    if (const auto problem = unstorable_in_jsonb(*address)) return invalid_value("address must not contain " + *problem);
+    if (const auto problem = unstorable_in_jsonb(*address))
+      return invalid_value("address must not contain " + *problem);
     user.body_with_address = request.body();
   }
 
   if (const auto* coffee_id = body.if_contains("coffee_id"); coffee_id != nullptr && !coffee_id->is_null()) {
     if (!coffee_id->is_int64() && !coffee_id->is_uint64()) return wrong_type("coffee_id", "an integer or null");
-    const bool in_range = coffee_id->is_int64() && coffee_id->get_int64() >= 1 && coffee_id->get_int64() <= max_serial_id;
+    const bool in_range =
+        coffee_id->is_int64() && coffee_id->get_int64() >= 1 && coffee_id->get_int64() <= max_serial_id;
     if (!in_range) return invalid_value("coffee_id must be an existing coffee's id");
     user.coffee_id = coffee_id->get_int64();
   }

@@ -28,8 +28,7 @@ awaitable<net::Response> create_user(Services& services, const net::RequestConte
         // What the body's parser accepted and PostgreSQL did not (its json type is stricter).
         co_return net::error_response(http::status::unprocessable_entity, "validation_failed",
                                       "the database refused a value: " + created.error().message);
-      default:
-        co_return database_error_response(created.error());
+      default: co_return database_error_response(created.error());
     }
   }
   auto response = net::json_text_response(http::status::created, std::move(created->document.text));
@@ -50,8 +49,8 @@ awaitable<net::Response> list_users_by_country(Services& services, const net::Re
   auto after_id = integer_query_param(context, "after_id", 0, 0, max_serial_id);
   if (is_response(after_id)) co_return std::get<net::Response>(std::move(after_id));
 
-  auto page = co_await services.users.page_by_country(*name, std::get<std::int64_t>(after_id),
-                                                      std::get<std::int64_t>(limit));
+  auto page =
+      co_await services.users.page_by_country(*name, std::get<std::int64_t>(after_id), std::get<std::int64_t>(limit));
   if (!page) co_return database_error_response(page.error());
   co_return net::json_text_response(http::status::ok, std::move(page->text));
 }
@@ -63,10 +62,9 @@ void add_user_routes(net::Router& router, Services& services) {
              [&services](const net::RequestContext& context) { return create_user(services, context); });
   router.add(http::verb::get, "/users",
              [&services](const net::RequestContext& context) { return list_users_by_country(services, context); });
-  router.add(http::verb::get, "/users/{id}",
-             [&services](const net::RequestContext& context) {
-               return fetch_one_by_id(context, "user_not_found", [&services](std::int64_t id) { return services.users.find(id); });
-             });
+  router.add(http::verb::get, "/users/{id}", [&services](const net::RequestContext& context) {
+    return fetch_one_by_id(context, "user_not_found", [&services](std::int64_t id) { return services.users.find(id); });
+  });
 }
 
 }  // namespace coffeehouse::handlers

@@ -16,7 +16,8 @@ void WorkerMetrics::record_request(std::size_t route, boost::beast::http::verb m
 
 void WorkerMetrics::merge(const WorkerMetrics& other) {
   for (const auto& [key, count] : other.requests_) requests_[key] += count;
-  if (request_durations_.size() < other.request_durations_.size()) request_durations_.resize(other.request_durations_.size());
+  if (request_durations_.size() < other.request_durations_.size())
+    request_durations_.resize(other.request_durations_.size());
   for (std::size_t i = 0; i < other.request_durations_.size(); ++i) {
     request_durations_[i].merge(other.request_durations_[i]);
   }
@@ -71,8 +72,9 @@ void render_reads(std::string& out, const ReadGauges& reads) {
     out += "# TYPE db_replica_lag_seconds gauge\n";
     out += fmt::format("db_replica_lag_seconds {:.3f}\n", static_cast<double>(reads.replica_lag_ms) / 1000.0);
   }
-  out += "# HELP db_replica_fallbacks_total Reads the primary answered for the replica: the replica failed "
-         "(unavailable), or a lookup missed on it (read-your-writes).\n";
+  out +=
+      "# HELP db_replica_fallbacks_total Reads the primary answered for the replica: the replica failed "
+      "(unavailable), or a lookup missed on it (read-your-writes).\n";
   out += "# TYPE db_replica_fallbacks_total counter\n";
   out += fmt::format("db_replica_fallbacks_total{{reason=\"unavailable\"}} {}\n", reads.replica_failures);
   out += fmt::format("db_replica_fallbacks_total{{reason=\"miss\"}} {}\n", reads.misses_rechecked);
@@ -129,14 +131,16 @@ std::string render_prometheus(const Snapshot& snapshot, const ExpositionLabels& 
   out += "# HELP db_pool_waiters Requests waiting for a database connection.\n";
   out += "# TYPE db_pool_waiters gauge\n";
   out += fmt::format("db_pool_waiters {}\n", snapshot.pool.waiters);
-  out += "# HELP db_pool_refusals_total Requests that got no database connection: waiter queue full "
-         "(overloaded), acquire timeout, or database unreachable (unavailable).\n";
+  out +=
+      "# HELP db_pool_refusals_total Requests that got no database connection: waiter queue full "
+      "(overloaded), acquire timeout, or database unreachable (unavailable).\n";
   out += "# TYPE db_pool_refusals_total counter\n";
   out += fmt::format("db_pool_refusals_total{{reason=\"overloaded\"}} {}\n", snapshot.pool.refused_overloaded);
   out += fmt::format("db_pool_refusals_total{{reason=\"acquire_timeout\"}} {}\n", snapshot.pool.refused_timed_out);
   out += fmt::format("db_pool_refusals_total{{reason=\"unavailable\"}} {}\n", snapshot.pool.refused_unavailable);
-  out += "# HELP http_requests_in_progress Requests being worked on, at most --max-in-progress per io thread "
-         "(probes and /metrics are not counted).\n";
+  out +=
+      "# HELP http_requests_in_progress Requests being worked on, at most --max-in-progress per io thread "
+      "(probes and /metrics are not counted).\n";
   out += "# TYPE http_requests_in_progress gauge\n";
   out += fmt::format("http_requests_in_progress {}\n", snapshot.admission.in_progress);
   out += "# HELP http_requests_queued Requests waiting in line for a place among them.\n";

@@ -4,6 +4,7 @@
 #include "net/https_tls.hpp"
 #include "net/https_url.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <random>
@@ -88,8 +88,8 @@ HttpsError stage_error(HttpsErrorKind kind, std::string_view what, const HttpsTa
   return {kind, std::string{what} + " " + loggable_url(target) + ": " + reason, {}};
 }
 
-asio::awaitable<boost::system::result<tcp::resolver::results_type, HttpsError>> resolve(
-    const AttemptContext& context, const HttpsTarget& target) {
+asio::awaitable<boost::system::result<tcp::resolver::results_type, HttpsError>> resolve(const AttemptContext& context,
+                                                                                        const HttpsTarget& target) {
   using namespace asio::experimental::awaitable_operators;
   const auto executor = co_await asio::this_coro::executor;
   const auto budget = context.deadline.stage(context.options.resolve_timeout);

@@ -37,7 +37,7 @@ std::string_view to_string(HttpsErrorKind kind) noexcept;
 
 struct HttpsError {
   HttpsErrorKind kind = HttpsErrorKind::protocol;
-  std::string message;  // names the host and the stage; never contains credentials or queries
+  std::string message;                  // names the host and the stage; never contains credentials or queries
   std::optional<unsigned> last_status;  // the status that was being retried, for gave_up_after_retries
 };
 

@@ -49,16 +49,15 @@ boost::system::result<HttpsTarget, HttpsError> redirect_target(const HttpsTarget
                       {}};
   }
   if (resolved.scheme_id() != boost::urls::scheme::https) {
-    return HttpsError{HttpsErrorKind::insecure_redirect,
-                      loggable_url(from) + " redirected to a '" + std::string{resolved.scheme()} +
-                          ":' URL; only https is followed",
-                      {}};
+    return HttpsError{
+        HttpsErrorKind::insecure_redirect,
+        loggable_url(from) + " redirected to a '" + std::string{resolved.scheme()} + ":' URL; only https is followed",
+        {}};
   }
   auto target = target_from(std::move(resolved));
   if (!target) {
-    return HttpsError{HttpsErrorKind::protocol,
-                      loggable_url(from) + " redirected to an unusable URL: " + target.error().message,
-                      {}};
+    return HttpsError{
+        HttpsErrorKind::protocol, loggable_url(from) + " redirected to an unusable URL: " + target.error().message, {}};
   }
   return target;
 }

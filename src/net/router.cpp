@@ -90,14 +90,15 @@ boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request) cons
 boost::asio::awaitable<Dispatched> Router::dispatch(const Request& request, Routed routed) const {
   const auto unmatched = routes_.size();
   if (!routed.target_) {
-    co_return Dispatched{error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"),
-                         unmatched};
+    co_return Dispatched{
+        error_response(http::status::bad_request, "bad_target", "the request target is not a valid path"), unmatched};
   }
   if (routed.serving_ != unmatched) {
     const auto& route = routes_[routed.serving_];
     RequestContext context{request, route.pattern, {}, routed.target_->params()};
     for (std::size_t i = 0; i < routed.segments_.size(); ++i) {
-      if (is_capture(route.segments[i])) context.path.emplace_back(capture_name(route.segments[i]), routed.segments_[i]);
+      if (is_capture(route.segments[i]))
+        context.path.emplace_back(capture_name(route.segments[i]), routed.segments_[i]);
     }
     // Awaited into a named value first: GCC 12 destroys a co_await result that sits inside a
     // braced initializer twice.

@@ -18,9 +18,9 @@ namespace coffeehouse::net {
 
 struct RequestContext {
   const Request& request;
-  std::string_view route;                                       // the matched pattern
-  std::vector<std::pair<std::string_view, std::string>> path;   // decoded captures
-  boost::urls::params_view query;                               // percent-decoded
+  std::string_view route;                                      // the matched pattern
+  std::vector<std::pair<std::string_view, std::string>> path;  // decoded captures
+  boost::urls::params_view query;                              // percent-decoded
 
   // The capture named `name`; routes only ask for names their pattern declares.
   std::string_view path_param(std::string_view name) const;

@@ -1,11 +1,11 @@
 #include "net/session.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <tuple>
@@ -38,8 +38,8 @@ Response parse_error_response(const boost::system::error_code& ec) {
 // The head and the body in one gather write: one sendmsg, and no copy of the body. An answer to
 // HEAD is the head alone, Content-Length still the body's (RFC 9110 §9.3.2).
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(beast::tcp_stream& stream,
-                                                                                  const Response& response,
-                                                                                  bool with_body = true) {
+                                                                                   const Response& response,
+                                                                                   bool with_body = true) {
   const auto head = serialized_head(response);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                                   with_body ? asio::buffer(response.body()) : asio::const_buffer()};

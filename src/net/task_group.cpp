@@ -1,11 +1,11 @@
 #include "net/task_group.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <exception>
 
@@ -20,17 +20,16 @@ void TaskGroup::spawn(asio::awaitable<void> task, const char* what) {
   const auto entry = tasks_.emplace(tasks_.end());
   ++running_;
   asio::co_spawn(executor_, std::move(task),
-                 asio::bind_cancellation_slot(
-                     entry->signal.slot(), [this, entry, what](std::exception_ptr error) {
-                       if (error) {
-                         try {
-                           std::rethrow_exception(error);
-                         } catch (const std::exception& exception) {
-                           spdlog::error("{} ended with an error: {}", what, exception.what());
-                         }
-                       }
-                       finished(entry);
-                     }));
+                 asio::bind_cancellation_slot(entry->signal.slot(), [this, entry, what](std::exception_ptr error) {
+                   if (error) {
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& exception) {
+                       spdlog::error("{} ended with an error: {}", what, exception.what());
+                     }
+                   }
+                   finished(entry);
+                 }));
 }
 
 void TaskGroup::finished(std::list<Task>::iterator task) {

@@ -17,20 +17,20 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 16> blend_first_words{
-    "Morning", "Velvet", "Highland", "Midnight", "Harvest", "Golden", "Ember",  "Summit",
-    "Riverbend", "Copper", "Wild",  "Old Town", "Sunrise", "Cloud",  "Cascade", "Northern"};
+    "Morning",   "Velvet", "Highland", "Midnight", "Harvest", "Golden", "Ember",   "Summit",
+    "Riverbend", "Copper", "Wild",     "Old Town", "Sunrise", "Cloud",  "Cascade", "Northern"};
 constexpr std::array<std::string_view, 12> blend_second_words{
     "Blend", "Roast", "Reserve", "Espresso", "Select", "Cup", "Delight", "Breaker", "Mug", "Classic", "Crema", "Star"};
 constexpr std::array<std::string_view, 16> origins{
-    "Huila, Colombia",     "Nariño, Colombia",      "Yirgacheffe, Ethiopia", "Sidama, Ethiopia",
-    "Antigua, Guatemala",  "Tarrazu, Costa Rica",   "Kona, Hawaii",          "Nyeri, Kenya",
-    "Kirinyaga, Kenya",    "Cerrado, Brazil",       "Sul de Minas, Brazil",  "Aceh, Indonesia",
-    "Chiapas, Mexico",     "Cajamarca, Peru",       "Copan, Honduras",       "Blue Mountains, Jamaica"};
+    "Huila, Colombia",    "Nariño, Colombia",    "Yirgacheffe, Ethiopia", "Sidama, Ethiopia",
+    "Antigua, Guatemala", "Tarrazu, Costa Rica", "Kona, Hawaii",          "Nyeri, Kenya",
+    "Kirinyaga, Kenya",   "Cerrado, Brazil",     "Sul de Minas, Brazil",  "Aceh, Indonesia",
+    "Chiapas, Mexico",    "Cajamarca, Peru",     "Copan, Honduras",       "Blue Mountains, Jamaica"};
 constexpr std::array<std::string_view, 28> tasting_notes{
-    "crisp",     "bright",   "chocolate", "caramel",  "lemon",    "bergamot", "jasmine",   "black tea",
-    "blueberry", "cherry",   "honey",     "molasses", "hazelnut", "almond",   "cocoa",     "brown sugar",
-    "toffee",    "smokey",   "earthy",    "tomato",   "grapefruit", "apricot", "vanilla",  "cinnamon",
-    "clove",     "papaya",   "walnut",    "syrupy"};
+    "crisp",     "bright",      "chocolate", "caramel", "lemon",    "bergamot", "jasmine",
+    "black tea", "blueberry",   "cherry",    "honey",   "molasses", "hazelnut", "almond",
+    "cocoa",     "brown sugar", "toffee",    "smokey",  "earthy",   "tomato",   "grapefruit",
+    "apricot",   "vanilla",     "cinnamon",  "clove",   "papaya",   "walnut",   "syrupy"};
 constexpr std::array<std::string_view, 12> intensifiers{
     "delicate", "bright", "juicy", "dense", "vibrant", "soft", "deep", "mild", "tart", "rounded", "clean", "balanced"};
 
@@ -58,38 +58,59 @@ struct Country {
 };
 
 const std::array<Country, 5> countries{{
-    {"United States", "US", "#####", true,
+    {"United States",
+     "US",
+     "#####",
+     true,
      {{{"Portland", "Oregon", "OR", "America/Los_Angeles", 45.5152, -122.6784},
        {"Austin", "Texas", "TX", "America/Chicago", 30.2672, -97.7431},
        {"Boston", "Massachusetts", "MA", "America/New_York", 42.3601, -71.0589}}},
-     {{{"Maple Street", "Street"}, {"Cedar Avenue", "Avenue"}, {"Lincoln Boulevard", "Boulevard"},
+     {{{"Maple Street", "Street"},
+       {"Cedar Avenue", "Avenue"},
+       {"Lincoln Boulevard", "Boulevard"},
        {"Willow Lane", "Lane"}}}},
-    {"Germany", "DE", "#####", false,
+    {"Germany",
+     "DE",
+     "#####",
+     false,
      {{{"Berlin", "Berlin", "BE", "Europe/Berlin", 52.5200, 13.4050},
        {"Hamburg", "Hamburg", "HH", "Europe/Berlin", 53.5511, 9.9937},
        {"Munich", "Bavaria", "BY", "Europe/Berlin", 48.1351, 11.5820}}},
      {{{"Lindenstraße", "Straße"}, {"Gartenweg", "Weg"}, {"Schillerallee", "Allee"}, {"Marktplatz", "Platz"}}}},
-    {"Brazil", "BR", "#####-###", false,
+    {"Brazil",
+     "BR",
+     "#####-###",
+     false,
      {{{"São Paulo", "São Paulo", "SP", "America/Sao_Paulo", -23.5505, -46.6333},
        {"Belo Horizonte", "Minas Gerais", "MG", "America/Sao_Paulo", -19.9167, -43.9345},
        {"Curitiba", "Paraná", "PR", "America/Sao_Paulo", -25.4284, -49.2733}}},
-     {{{"Rua das Flores", "Rua"}, {"Avenida Paulista", "Avenida"}, {"Rua Augusta", "Rua"},
+     {{{"Rua das Flores", "Rua"},
+       {"Avenida Paulista", "Avenida"},
+       {"Rua Augusta", "Rua"},
        {"Travessa do Comércio", "Travessa"}}}},
-    {"Japan", "JP", "###-####", true,
+    {"Japan",
+     "JP",
+     "###-####",
+     true,
      {{{"Tokyo", "Tokyo", "13", "Asia/Tokyo", 35.6762, 139.6503},
        {"Osaka", "Osaka", "27", "Asia/Tokyo", 34.6937, 135.5023},
        {"Kyoto", "Kyoto", "26", "Asia/Tokyo", 35.0116, 135.7681}}},
      {{{"Sakura-dori", "dori"}, {"Chuo-dori", "dori"}, {"Meiji-dori", "dori"}, {"Aoyama-dori", "dori"}}}},
-    {"Colombia", "CO", "######", false,
+    {"Colombia",
+     "CO",
+     "######",
+     false,
      {{{"Bogotá", "Bogotá D.C.", "DC", "America/Bogota", 4.7110, -74.0721},
        {"Medellín", "Antioquia", "ANT", "America/Bogota", 6.2442, -75.5812},
        {"Cali", "Valle del Cauca", "VAC", "America/Bogota", 3.4516, -76.5320}}},
-     {{{"Carrera Séptima", "Carrera"}, {"Calle Real", "Calle"}, {"Avenida El Poblado", "Avenida"},
+     {{{"Carrera Séptima", "Carrera"},
+       {"Calle Real", "Calle"},
+       {"Avenida El Poblado", "Avenida"},
        {"Calle del Arte", "Calle"}}}},
 }};
 
 constexpr std::array<std::string_view, 6> communities{"Park Crossing", "Willow Gardens", "River Commons",
-                                                      "Sunset Pointe", "Maple Village", "Harbor Heights"};
+                                                      "Sunset Pointe", "Maple Village",  "Harbor Heights"};
 constexpr std::array<std::string_view, 6> city_prefixes{"North", "South", "East", "West", "New", "Port"};
 constexpr std::array<std::string_view, 6> city_suffixes{"ville", "burgh", "fort", "haven", "mouth", "side"};
 
@@ -154,9 +175,8 @@ json::object make_address(Draw& draw, const Country& country) {
   const auto& city = draw.one_of(country.cities);
   const auto& street = draw.one_of(country.streets);
   const auto building_number = std::to_string(draw.between(1, 9'999));
-  const auto street_address = country.number_before_street
-                                  ? building_number + " " + std::string{street.name}
-                                  : std::string{street.name} + " " + building_number;
+  const auto street_address = country.number_before_street ? building_number + " " + std::string{street.name}
+                                                           : std::string{street.name} + " " + building_number;
   const auto zip_code = draw.digits(country.postcode_pattern);
   json::object address;
   address["id"] = static_cast<std::int64_t>(draw.between(1'000, 9'999));

@@ -1,9 +1,9 @@
 #include "seed/random_data_api.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <spdlog/spdlog.h>
 
 #include <string>
 #include <utility>
@@ -59,14 +59,14 @@ asio::awaitable<Answer> get_body(net::HttpsClient& client, const Resource<Item>&
     // SeedError is constructible from a string too, so the body needs naming as the value.
     co_return Answer{SeedResult<std::string>{boost::system::in_place_value, std::move(response->body)}};
   }
-  co_return Answer{failure(resource, "GET " + std::string{url.encoded_path()} + " answered " +
-                                         std::to_string(response->status)),
-                   response->status / 100 == 4};
+  co_return Answer{
+      failure(resource, "GET " + std::string{url.encoded_path()} + " answered " + std::to_string(response->status)),
+      response->status / 100 == 4};
 }
 
 template <class Item>
 asio::awaitable<SeedResult<std::vector<Item>>> fetch_items(net::HttpsClient& client, const Resource<Item>& resource,
-                                                          const boost::urls::url& api_base, std::size_t count) {
+                                                           const boost::urls::url& api_base, std::size_t count) {
   const auto single_url = resource_url(api_base, resource.path);
   auto batch_url = single_url;
   batch_url.params().set("size", std::to_string(count));

@@ -18,18 +18,18 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 23> address_field_names{
-    "id",          "uid",        "city",          "street_name",   "street_address", "secondary_address",
-    "building_number", "mail_box", "community",   "zip_code",      "zip",            "postcode",
-    "time_zone",   "street_suffix", "city_suffix", "city_prefix",  "state",          "state_abbr",
-    "country",     "country_code", "latitude",    "longitude",     "full_address"};
+    "id",          "uid",         "city",     "street_name", "street_address", "secondary_address", "building_number",
+    "mail_box",    "community",   "zip_code", "zip",         "postcode",       "time_zone",         "street_suffix",
+    "city_suffix", "city_prefix", "state",    "state_abbr",  "country",        "country_code",      "latitude",
+    "longitude",   "full_address"};
 
 constexpr std::array<std::string_view, 32> user_names{
-    "Ada Okafor",      "Bruno Silva",     "Chiara Rossi",   "Dmitri Volkov",   "Elif Yilmaz",    "Farah Haddad",
-    "Gustav Lindqvist", "Hana Sato",      "Ines Moreau",    "Jonas Becker",    "Kwame Mensah",   "Lucia Fernandez",
-    "Mateo Gomez",     "Nadia Rahman",    "Oskar Nowak",    "Priya Raman",     "Quentin Dubois", "Rosa Alvarez",
-    "Sven Hansen",     "Tamar Cohen",     "Umar Farouk",    "Valentina Costa", "Wen Li",         "Ximena Torres",
-    "Yusuf Demir",     "Zoe Papadopoulos", "Aiko Tanaka",   "Ben Carter",      "Clara Weber",    "Diego Santos",
-    "Emma Nielsen",    "Felix Hoffmann"};
+    "Ada Okafor",       "Bruno Silva",      "Chiara Rossi", "Dmitri Volkov",   "Elif Yilmaz",    "Farah Haddad",
+    "Gustav Lindqvist", "Hana Sato",        "Ines Moreau",  "Jonas Becker",    "Kwame Mensah",   "Lucia Fernandez",
+    "Mateo Gomez",      "Nadia Rahman",     "Oskar Nowak",  "Priya Raman",     "Quentin Dubois", "Rosa Alvarez",
+    "Sven Hansen",      "Tamar Cohen",      "Umar Farouk",  "Valentina Costa", "Wen Li",         "Ximena Torres",
+    "Yusuf Demir",      "Zoe Papadopoulos", "Aiko Tanaka",  "Ben Carter",      "Clara Weber",    "Diego Santos",
+    "Emma Nielsen",     "Felix Hoffmann"};
 
 // Each entry of a response, with the name its errors are reported under.
 struct Element {
@@ -104,15 +104,12 @@ FieldType address_field_type(std::string_view field) {
   return FieldType::string;
 }
 
-SeedResult<std::vector<Element>> elements_of(std::string_view body, std::string_view what,
-                                             std::size_t expected_count) {
+SeedResult<std::vector<Element>> elements_of(std::string_view body, std::string_view what, std::size_t expected_count) {
   boost::system::error_code parse_error;
   auto parsed = json::parse(body, parse_error);
   if (parse_error) return SeedError{std::string{what} + " response is not JSON: " + parse_error.message()};
 
-  const auto element_name = [what](std::size_t index) {
-    return std::string{what} + "[" + std::to_string(index) + "]";
-  };
+  const auto element_name = [what](std::size_t index) { return std::string{what} + "[" + std::to_string(index) + "]"; };
   std::vector<Element> elements;
   if (parsed.is_object() && expected_count == 1) {
     elements.push_back({element_name(0), std::move(parsed.get_object()), trim_json_whitespace(body)});
@@ -125,8 +122,8 @@ SeedResult<std::vector<Element>> elements_of(std::string_view body, std::string_
   auto& array = parsed.get_array();
   if (array.empty()) return SeedError{std::string{what} + " response: the array is empty"};
   if (array.size() != expected_count) {
-    return SeedError{std::string{what} + " response: expected " + std::to_string(expected_count) +
-                     " elements, got " + std::to_string(array.size())};
+    return SeedError{std::string{what} + " response: expected " + std::to_string(expected_count) + " elements, got " +
+                     std::to_string(array.size())};
   }
   const auto texts = element_texts(body);
   BOOST_ASSERT(texts.size() == array.size());

@@ -21,12 +21,9 @@ std::string sql_literal(std::string_view value) {
 
 Statement statement_for(const VersionChange& change) {
   switch (change.kind) {
-    case VersionChange::Kind::insert:
-      return {insert_sql, {change.to}};
-    case VersionChange::Kind::update:
-      return {update_sql, {change.from, change.to}};
-    case VersionChange::Kind::remove:
-      return {delete_sql, {change.from}};
+    case VersionChange::Kind::insert: return {insert_sql, {change.to}};
+    case VersionChange::Kind::update: return {update_sql, {change.from, change.to}};
+    case VersionChange::Kind::remove: return {delete_sql, {change.from}};
   }
   return {};
 }
