@@ -87,20 +87,5 @@ TEST(DbModes, PoolRefusesWaitersBeyondTheQueueBound) {
   EXPECT_EQ(pool->stats().refused_timed_out + pool->stats().refused_unavailable, 0u);
 }
 
-TEST(DbModes, UnreachableDatabaseFailsFastAsUnavailable) {
-  for (const auto mode : {db::DbMode::async, db::DbMode::sync}) {
-    asio::io_context io{1};
-    auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 2},
-                                 db::make_connection_factory(mode, io.get_executor(),
-                                                             {.database_url = "postgresql://x@127.0.0.1:1/none"}));
-    db::Result<db::Rows> outcome;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { outcome = co_await pool->execute(db::ping, {}); },
-                   asio::detached);
-    io.run();
-    EXPECT_EQ(error_kind(outcome), db::ErrorKind::unavailable);
-    EXPECT_FALSE(outcome.has_value() || outcome.error().message.empty());
-  }
-}
-
 }  // namespace
 }  // namespace coffeehouse::testing

@@ -86,5 +86,35 @@ TEST(ConnectionLimits, ASecondServiceOnABusyPortFailsInsteadOfSharingIt) {
   EXPECT_EQ(first.client().get("/healthz").status(), 200);
 }
 
+// The HTTP limits, set lower by flags, bind where the flags say. (Their defaults:
+// tests/http_framing_test.cpp.)
+std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST(ConfiguredLimits, HeaderBodyAndJsonDepthLimitsFollowTheirFlags) {
+  auto config = test_config(db::DbMode::async);
+  config.max_header_bytes = 2048;
+  config.max_body_bytes = 4096;
+  config.max_json_depth = 4;
+  RunningService service(config);
+
+  auto http = service.client();
+  EXPECT_EQ(http.get("/coffee/search?title=" + std::string(1500, 'a')).status(), 200);
+  const auto long_target = service.client().get("/coffee/search?title=" + std::string(2100, 'a'));
+  EXPECT_EQ(long_target.status(), 431);
+
+  const std::string padding(4000, ' ');  // whitespace: valid JSON at any length
+  EXPECT_EQ(service.client().post_json("/users", R"({"name":"Limits"})" + std::string(3000, ' ')).status(), 201);
+  const auto large = service.client().post_json("/users", R"({"name":"Limits"})" + padding + padding);
+  EXPECT_EQ(large.status(), 413);
+  EXPECT_EQ(large.error_code(), "body_too_large");
+
+  // {"name", "address": {"a": [[…]]}}: the body is level 1, address 2, then the arrays.
+  EXPECT_EQ(service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(2) + "}}").status(),
+            201);
+  const auto deep = service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(3) + "}}");
+  EXPECT_EQ(deep.status(), 400);
+  EXPECT_EQ(deep.error_code(), "malformed_json");
+}
+
 }  // namespace
 }  // namespace coffeehouse::testing

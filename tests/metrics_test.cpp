@@ -1,48 +1,10 @@
+// /metrics on a live service: the counters move with traffic. (The format itself, rendered
+// without a service: tests/metrics_rendering_test.cpp.)
 #include "support/api_test.hpp"
-
-#include <cmath>
-#include <cstring>
-#include <map>
-#include <regex>
-#include <sstream>
+#include "support/prometheus_text.hpp"
 
 namespace coffeehouse::testing {
 namespace {
-
-// A strict reading of the Prometheus text format: every sample belongs to a family declared by
-// # TYPE before it, names and labels are well-formed, values are numbers, and histograms are
-// cumulative with +Inf equal to _count. Returns the samples as "name{labels}" -> value.
-std::map<std::string, double> parse_exposition(const std::string& text) {
-  static const std::regex type_line(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
-  static const std::regex help_line(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*)");
-  static const std::regex sample_line(
-      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*)?\})? (-?[0-9.eE+-]+|\+Inf|NaN))");
-  std::map<std::string, std::string> families;
-  std::map<std::string, double> samples;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    std::smatch match;
-    if (std::regex_match(line, match, type_line)) {
-      EXPECT_FALSE(families.contains(match[1])) << "family declared twice: " << line;
-      families[match[1]] = match[2];
-    } else if (std::regex_match(line, help_line)) {
-      continue;
-    } else if (std::regex_match(line, match, sample_line)) {
-      std::string family = match[1];
-      for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-        if (family.ends_with(suffix) && families.contains(family.substr(0, family.size() - std::strlen(suffix)))) {
-          family = family.substr(0, family.size() - std::strlen(suffix));
-        }
-      }
-      EXPECT_TRUE(families.contains(family)) << "sample before its # TYPE: " << line;
-      const auto value = line.substr(line.rfind(' ') + 1);
-      samples[line.substr(0, line.rfind(' '))] = value == "+Inf" ? HUGE_VAL : std::stod(value);
-    } else {
-      ADD_FAILURE() << "not exposition format: '" << line << "'";
-    }
-  }
-  return samples;
-}
 
 class Metrics : public ApiTest {};
 
@@ -68,19 +30,12 @@ TEST_P(Metrics, ExpositionIsValidAndCountersMoveWithTraffic) {
   const std::string mode = GetParam().mode == db::DbMode::async ? "async" : "sync";
   EXPECT_EQ(after.count("coffeehouse_info{version=\"" COFFEEHOUSE_VERSION "\",db_mode=\"" + mode + "\"}"), 1u);
   EXPECT_GE(after.at("db_query_duration_seconds_count"), 3);
-  EXPECT_EQ(after.at("db_query_duration_seconds_count"), after.at(R"(db_query_duration_seconds_bucket{le="+Inf"})"));
+  expect_cumulative_buckets(after, "db_query_duration_seconds");
   EXPECT_GE(after.at(R"(db_pool_connections{state="idle"})") + after.at(R"(db_pool_connections{state="in_use"})"), 1);
   EXPECT_EQ(after.at("db_pool_waiters"), 0);
 
   // Buckets are cumulative, and +Inf counts every observation.
-  const std::string prefix = R"(http_request_duration_seconds_bucket{route="/users/{id}",le=")";
-  double last = -1;
-  for (const char* bound : {"0.0001", "0.001", "0.01", "0.1", "1", "2.5", "+Inf"}) {
-    const auto value = after.at(prefix + bound + "\"}");
-    EXPECT_GE(value, last) << bound;
-    last = value;
-  }
-  EXPECT_EQ(last, after.at(R"(http_request_duration_seconds_count{route="/users/{id}"})"));
+  expect_cumulative_buckets(after, "http_request_duration_seconds", R"(route="/users/{id}")");
 }
 
 COFFEEHOUSE_EVERY_SETUP(Metrics);

@@ -1,25 +1,13 @@
 // The seed's Task 3, step by step with the real binary, checking users' columns (what `\d users`
 // lists) and alembic_version after each step. scripts/migrations-walkthrough prints the same run.
-#include "support/migrations_cli.hpp"
-#include "support/migrations_workspace.hpp"
-#include "support/scratch_database.hpp"
+#include "support/migrations_test.hpp"
 
-#include <gtest/gtest.h>
-
+namespace coffeehouse::testing {
 namespace {
 
-namespace project = coffeehouse::testing::project;
-using coffeehouse::testing::CliResult;
-using coffeehouse::testing::fill_sections;
-using coffeehouse::testing::generated_path;
-using coffeehouse::testing::migrate;
-using coffeehouse::testing::ScratchDatabase;
-using coffeehouse::testing::VersionsWorkspace;
-using Lines = std::vector<std::string>;
-
-class MigrationsExercise : public ::testing::Test {
+class MigrationsExercise : public MigrationsOnScratchDatabase {
  protected:
-  CliResult run(std::vector<std::string> args) { return migrate(database_, workspace_.path(), std::move(args)); }
+  CliResult run(std::vector<std::string> args) { return migrate_here(std::move(args), workspace_.path()); }
 
   // `revision` with the given arguments, then the SQL written into its sections; returns its id.
   std::string write_revision(std::vector<std::string> args, const std::string& upgrade_sql,
@@ -37,7 +25,6 @@ class MigrationsExercise : public ::testing::Test {
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
 
-  ScratchDatabase database_;
   VersionsWorkspace workspace_{{project::init_file}};
 };
 
@@ -102,3 +89,4 @@ TEST_F(MigrationsExercise, TaskThreeEndsWithTheMergedSchema) {
 }
 
 }  // namespace
+}  // namespace coffeehouse::testing

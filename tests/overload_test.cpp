@@ -23,12 +23,10 @@ class Overload : public ::testing::TestWithParam<ServiceSetup> {
  protected:
   // One io thread with one place: every request beyond the one in progress waits in line.
   static app::ServeConfig one_place(const ServiceSetup& setup, std::chrono::milliseconds queue_timeout) {
-    auto config = test_config(setup);
-    config.threads = 1;
+    auto config = on_one_thread_with_bench_routes(test_config(setup));
     config.pool_size = 2;
     config.max_in_progress = 1;
     config.queue_timeout = queue_timeout;
-    config.bench_routes = true;
     return config;
   }
 

@@ -3,14 +3,13 @@
 // scripts the postgres image runs on first start (pg-conf/initdb/) do the seed's Task 2.1-2.2
 // when a person runs them with psql. The cluster is shared with parallel tests: every role and
 // database made here has a unique name and is dropped afterwards.
+#include "support/pg_cluster.hpp"
 #include "support/postgres_tools.hpp"
 #include "support/test_env.hpp"
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -18,19 +17,8 @@
 #include <sstream>
 #include <thread>
 
+namespace coffeehouse::testing {
 namespace {
-
-using coffeehouse::testing::init_scripts;
-using coffeehouse::testing::PgSession;
-using coffeehouse::testing::PgTarget;
-using coffeehouse::testing::PsqlResult;
-using coffeehouse::testing::repository_config_file;
-using coffeehouse::testing::repository_settings;
-using coffeehouse::testing::required_env;
-using coffeehouse::testing::run_psql;
-using coffeehouse::testing::ScratchRole;
-using coffeehouse::testing::unique_name;
-using coffeehouse::testing::unique_word;
 
 // What scripts/pg-cluster sets on the command line instead: paths, the port and a loopback-only
 // listener. Everything else in the file must be in effect as written.
@@ -41,18 +29,6 @@ std::string file_contents(const std::filesystem::path& path) {
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
-}
-
-// Output of `$COFFEEHOUSE_TEST_PG_CLUSTER ARGUMENT` (a shell command prefix).
-std::string cluster_command(const std::string& argument) {
-  const auto command = required_env("COFFEEHOUSE_TEST_PG_CLUSTER") + " " + argument + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
-  std::string output;
-  std::array<char, 512> chunk{};
-  while (std::fgets(chunk.data(), chunk.size(), pipe) != nullptr) output += chunk.data();
-  ::pclose(pipe);
-  return output;
 }
 
 TEST(PostgresConfig, ServerRunsOnTheRepositoryConfigurationFile) {
@@ -96,7 +72,7 @@ TEST(PostgresConfig, LogsGoToFilesInTheClusterLogDirectory) {
 
   // The directory scripts/pg-cluster reports is the one the server writes to.
   const std::filesystem::path log_directory = admin.value("SHOW log_directory");
-  const auto status = cluster_command("status");
+  const auto status = pg_cluster(suite_cluster_dir(), "status");
   EXPECT_NE(status.find("logs " + log_directory.string() + "\n"), std::string::npos)
       << "pg-cluster status: " << status << "log_directory: " << log_directory;
 
@@ -314,3 +290,4 @@ TEST_F(InitScripts, AnUnknownAppUserStopsTheScriptsWithAnError) {
 }
 
 }  // namespace
+}  // namespace coffeehouse::testing

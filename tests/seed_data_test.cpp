@@ -1,6 +1,7 @@
 #include "seed/offline_generator.hpp"
 #include "seed/random_data_api.hpp"
 #include "seed/seed_data.hpp"
+#include "support/migrations_cli.hpp"
 #include "support/test_certificates.hpp"
 #include "support/random_data_api_fixtures.hpp"
 #include "support/tls_fixture_server.hpp"
@@ -359,3 +360,19 @@ TEST(SeedFetch, RejectsABaseUrlThatIsNotAbsolute) {
 
 }  // namespace
 }  // namespace coffeehouse::seed
+
+// `coffeehouse seed` through the real binary, on a database it cannot reach. (Seeding a real
+// database: tests/seed_command_test.cpp.)
+namespace coffeehouse::testing {
+namespace {
+
+TEST(SeedCommand, UnreachableDatabaseIsOneLineAndExitOne) {
+  const auto result =
+      run_coffeehouse({"seed", "--count", "1", "--seed-source", "offline", "--database-url", unreachable_database_url});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(result.err.starts_with("coffeehouse: error: ")) << result.err;
+  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
+}
+
+}  // namespace
+}  // namespace coffeehouse::testing

@@ -2,6 +2,7 @@
 #include "seed/offline_generator.hpp"
 #include "db/seed_store.hpp"
 #include "support/db_results.hpp"
+#include "support/migrations_cli.hpp"
 #include "support/random_data_api_fixtures.hpp"
 #include "support/scratch_database.hpp"
 #include "support/service_fixture.hpp"
@@ -14,7 +15,6 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <set>
 #include <thread>
 
@@ -29,9 +29,8 @@ using test_support::TlsFixtureServer;
 class MigratedScratchDatabase : public ScratchDatabase {
  public:
   MigratedScratchDatabase() {
-    const std::string command = "DATABASE_URL='" + url() + "' " COFFEEHOUSE_BINARY_PATH " migrate upgrade heads --versions-dir " +
-                                versions_dir() + " > /dev/null";
-    if (std::system(command.c_str()) != 0) throw std::runtime_error("migrating the scratch database failed");
+    const auto migrated = migrate(*this, versions_dir(), {"upgrade", "heads"});
+    if (migrated.exit_code != 0) throw std::runtime_error("migrating the scratch database failed: " + migrated.err);
   }
   int count(const std::string& table) const { return std::stoi(column("SELECT count(*) FROM " + table).at(0)); }
 };
@@ -181,10 +180,11 @@ TEST(Seeding, StoringIsAllOrNothing) {
 
 TEST(Seeding, SeedCommandAddsRowsOnDemand) {
   MigratedScratchDatabase database;
-  const std::string command = "DATABASE_URL='" + database.url() + "' " COFFEEHOUSE_BINARY_PATH
-                              " seed --count 3 --seed-source offline > /dev/null";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  ASSERT_EQ(std::system(command.c_str()), 0);
+  for (int run = 0; run < 2; ++run) {
+    const auto seeded =
+        run_coffeehouse({"seed", "--count", "3", "--seed-source", "offline", "--database-url", database.url()});
+    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  }
   EXPECT_EQ(database.count("coffee"), 6);
   EXPECT_EQ(database.count("users"), 6);
 }

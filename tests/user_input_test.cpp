@@ -71,5 +71,84 @@ TEST(Utf8Length, CountsCodePointsNotBytes) {
   EXPECT_EQ(utf8_length("🙂x"), 2u);
 }
 
+// Bad input: every malformed, ambiguous or unstorable body gets a defined 4xx, never a 500.
+
+struct Refusal {
+  unsigned status = 0;  // 0: accepted
+  std::string code;
+};
+
+Refusal new_user_refusal(std::string body) {
+  const auto parsed = parse(std::move(body));
+  if (!is_response(parsed)) return {};
+  const auto& response = std::get<net::Response>(parsed);
+  return {response.result_int(), std::string(boost::json::parse(response.body()).at("error").at("code").as_string())};
+}
+
+std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST(BadInput, DuplicateKeysAre400WhereverTheyAre) {
+  for (const std::string body : {R"({"name":"A","name":"B"})", R"({"name":"A","n\u0061me":"B"})",
+                                 R"({"name":"A","address":{"city":"X","city":"Y"}})",
+                                 R"({"name":"A","address":{"a":[{"k":1,"k":2}]}})",
+                                 R"({"name":"A","coffee_id":null,"coffee_id":1})"}) {
+    const auto refusal = new_user_refusal(body);
+    EXPECT_EQ(refusal.status, 400u) << body;
+    EXPECT_EQ(refusal.code, "duplicate_key") << body;
+  }
+  // The same key in different objects is no duplicate.
+  EXPECT_EQ(new_user_refusal(R"({"name":"A","address":{"name":"A","inner":{"name":"B"}}})").status, 0u);
+}
+
+TEST(BadInput, NumbersBeyondIntegerOrDoubleRangeAreRefusedNotRounded) {
+  for (const std::string coffee_id : {"1e400", "-1e400", "99999999999999999999", "18446744073709551616", "1e2", "1.0"}) {
+    const auto refusal = new_user_refusal(R"({"name":"A","coffee_id":)" + coffee_id + "}");
+    EXPECT_EQ(refusal.status, 400u) << coffee_id;
+    EXPECT_EQ(refusal.code, "invalid_type") << coffee_id;
+  }
+  EXPECT_EQ(new_user_refusal(R"({"name":"A","coffee_id":9223372036854775807})").status, 422u);
+  EXPECT_EQ(new_user_refusal(R"({"name":"A","coffee_id":-9223372036854775808})").status, 422u);
+  // A double that overflows becomes infinity, which JSON (and so jsonb) cannot hold.
+  const auto infinite = new_user_refusal(R"({"name":"A","address":{"zip":1e400}})");
+  EXPECT_EQ(infinite.status, 422u);
+  EXPECT_EQ(infinite.code, "validation_failed");
+  EXPECT_EQ(new_user_refusal(R"({"name":"A","address":{"lat":1.7976931348623157e308,"tiny":1e-400}})").status, 0u);
+}
+
+TEST(BadInput, NestingIsLimitedTo32LevelsWithTheBodyAsTheFirst) {
+  EXPECT_EQ(new_user_refusal(R"({"name":"A","address":{"a":)" + nested_arrays(30) + "}}").status, 0u);
+  const auto too_deep = new_user_refusal(R"({"name":"A","address":{"a":)" + nested_arrays(31) + "}}");
+  EXPECT_EQ(too_deep.status, 400u);
+  EXPECT_EQ(too_deep.code, "malformed_json");
+}
+
+TEST(BadInput, InvalidUtf8AnywhereIs400) {
+  for (const std::string body : {"{\"name\":\"\xc0\x80\"}",           // overlong NUL
+                                 "{\"name\":\"\xed\xa0\x80\"}",       // UTF-8-encoded surrogate
+                                 "{\"name\":\"\xe2\x82\"}",           // truncated sequence
+                                 "{\"name\":\"\xf4\x90\x80\x80\"}",   // beyond U+10FFFF
+                                 "{\"na\xffme\":\"A\"}",                // in a key
+                                 "{\"name\":\"A\",\"address\":{\"c\":\"\xff\"}}",  // nested
+                                 R"({"name":"\ud800"})",                 // lone surrogate escape
+                                 R"({"name":"\udc00x"})"}) {
+    const auto refusal = new_user_refusal(body);
+    EXPECT_EQ(refusal.status, 400u) << body;
+    EXPECT_EQ(refusal.code, "malformed_json") << body;
+  }
+  EXPECT_EQ(new_user_refusal(R"({"name":"\ud83d\ude42"})").status, 0u);  // a valid surrogate pair
+}
+
+TEST(BadInput, WrongTypesAre400) {
+  for (const std::string body : {R"({"name":{"first":"A"}})", R"({"name":true})", R"({"name":"A","surname":["B"]})",
+                                 R"({"name":"A","has_sale":1})", R"({"name":"A","has_sale":"true"})",
+                                 R"({"name":"A","address":["Berlin"]})", R"({"name":"A","address":7})",
+                                 R"({"name":"A","coffee_id":[1]})", R"({"name":"A","coffee_id":{"id":1}})", "null",
+                                 "7", R"("name")"}) {
+    const auto refusal = new_user_refusal(body);
+    EXPECT_EQ(refusal.status, 400u) << body;
+    EXPECT_EQ(refusal.code, "invalid_type") << body;
+  }
+}
+
 }  // namespace
 }  // namespace coffeehouse::handlers

@@ -4,6 +4,7 @@
 // environment so that only what a test passes reaches the binary.
 #include "support/child_process.hpp"
 #include "support/scratch_database.hpp"
+#include "support/test_env.hpp"
 
 #include <filesystem>
 #include <string>
@@ -27,10 +28,6 @@ CliResult migrate(const std::filesystem::path& versions_dir, std::vector<std::st
 // The same with `--database-url` set to the scratch database.
 CliResult migrate(const ScratchDatabase& database, const std::filesystem::path& versions_dir,
                   std::vector<std::string> args);
-
-// A database URL nothing listens on: a command that reports an input error with it has
-// provably not touched any database.
-inline constexpr const char* unreachable_database_url = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2";
 
 // Output split into lines, without the trailing newline.
 std::vector<std::string> lines_of(const std::string& text);

@@ -3,7 +3,7 @@
 #include "db/conninfo.hpp"
 #include "db/migrations/commands.hpp"
 #include "support/admin_sql.hpp"
-#include "support/child_process.hpp"
+#include "support/pg_cluster.hpp"
 #include "support/test_env.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -73,17 +73,55 @@ void execute_or_throw(PGconn* conn, const std::string& sql) {
 
 }  // namespace
 
-PrivateCluster::Placement PrivateCluster::new_placement() {
+namespace {
+PrivateClusters* registered = nullptr;
+}  // namespace
+
+PrivateClusters::PrivateClusters() { registered = this; }
+
+PrivateClusters::~PrivateClusters() {
+  if (registered == this) registered = nullptr;
+}
+
+PrivateClusters& PrivateClusters::current() {
+  if (registered == nullptr) {
+    throw std::logic_error("no PrivateClusters environment: private clusters belong to the fault tests' binary");
+  }
+  return *registered;
+}
+
+std::filesystem::path PrivateClusters::new_directory() {
   std::string pattern = (scratch_base() / "cluster-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   std::filesystem::path directory = pattern;
   std::filesystem::permissions(directory, std::filesystem::perms::others_exec | std::filesystem::perms::group_exec,
                                std::filesystem::perm_options::add);
-  return {directory, (directory / "pg").string()};
+  const std::lock_guard lock(mutex_);
+  directories_.insert(directory);
+  return directory;
 }
 
-PrivateCluster::PrivateCluster(Placement placement)
-    : directory_(std::move(placement.directory)), cluster_dir_(std::move(placement.cluster_dir)) {}
+void PrivateClusters::forget(const std::filesystem::path& directory) {
+  const std::lock_guard lock(mutex_);
+  directories_.erase(directory);
+}
+
+void PrivateClusters::TearDown() {
+  const std::lock_guard lock(mutex_);
+  for (const auto& directory : directories_) {
+    try {
+      testing::pg_cluster((directory / "pg").string(), "destroy");
+    } catch (const std::runtime_error& error) {
+      ADD_FAILURE() << "a private cluster left behind could not be destroyed: " << error.what();
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(directory, ignored);
+  }
+  directories_.clear();
+}
+
+PrivateCluster::PrivateCluster(Unstarted)
+    : directory_(PrivateClusters::current().new_directory()), cluster_dir_((directory_ / "pg").string()) {}
 
 std::string PrivateCluster::superuser_url_on_app_database() const {
   auto superuser_url = pg_cluster("url");
@@ -95,7 +133,7 @@ std::string PrivateCluster::superuser_url_on_app_database() const {
   return with_application_name(superuser_url.substr(0, database_at + 1) + app_database, "private_cluster_admin");
 }
 
-PrivateCluster::PrivateCluster() : PrivateCluster(new_placement()) {
+PrivateCluster::PrivateCluster() : PrivateCluster(Unstarted{}) {
   // A port free when picked may be taken before PostgreSQL binds it: retry with another.
   for (int attempt = 1;; ++attempt) {
     port_ = pick_free_port();
@@ -128,10 +166,11 @@ PrivateCluster::~PrivateCluster() {
   try {
     pg_cluster("destroy");
   } catch (const std::exception&) {
-    // Nothing more to do here; scripts/test destroys what is left in the scratch directory.
+    return;  // left to PrivateClusters::TearDown, which tries again and reports it
   }
   std::error_code ignored;
   std::filesystem::remove_all(directory_, ignored);
+  PrivateClusters::current().forget(directory_);
 }
 
 std::string PrivateCluster::database_url_on(std::initializer_list<int> ports, const std::string& options) const {
@@ -193,18 +232,14 @@ std::string PrivateCluster::scalar(const std::string& sql, std::initializer_list
 }
 
 std::string PrivateCluster::pg_cluster(const std::string& command, const std::vector<std::string>& extra_arguments) const {
-  std::vector<std::string> arguments{std::string(COFFEEHOUSE_SOURCE_DIR) + "/scripts/pg-cluster", command, "--dir",
-                                     cluster_dir_};
-  arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
-  auto result = run_process(std::move(arguments), inherited_environment([](std::string_view) { return false; }));
-  if (result.exit_code != 0) {
-    throw std::runtime_error("private cluster: `pg-cluster " + command + "` failed (exit " +
-                             std::to_string(result.exit_code) + "): " + result.err);
+  try {
+    return testing::pg_cluster(cluster_dir_, command, extra_arguments);
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string("private cluster: ") + error.what());
   }
-  return std::move(result.out);
 }
 
-PrivateStandby::PrivateStandby(const PrivateCluster& primary) : cluster_(PrivateCluster::new_placement()) {
+PrivateStandby::PrivateStandby(const PrivateCluster& primary) : cluster_(PrivateCluster::Unstarted{}) {
   for (int attempt = 1;; ++attempt) {
     port_ = pick_free_port();
     try {

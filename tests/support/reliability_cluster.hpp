@@ -3,15 +3,45 @@
 // suite's cluster (COFFEEHOUSE_TEST_DATABASE_URL) serves other tests running in parallel and must
 // never go down, so a test that takes PostgreSQL away gets a private one: scripts/pg-cluster in
 // a fresh directory on a free port, with an application role, a database and the migrations
-// applied (about 3 s). Clusters live under $COFFEEHOUSE_TEST_SCRATCH_DIR (scripts/test destroys
-// whatever a crashed test leaves there), else under the system temporary directory.
+// applied (about 3 s). They are made only through the fault tests' environment, PrivateClusters.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <initializer_list>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace coffeehouse::testing {
+
+// The environment of the fault tests (registered by their main, tests/fault_main.cpp), through
+// which every PrivateCluster and PrivateStandby is made. Clusters live under
+// $COFFEEHOUSE_TEST_SCRATCH_DIR (scripts/test destroys whatever a killed test leaves there), else
+// under the system temporary directory. At the end of the run it destroys every cluster of this
+// process that is still there: one whose constructor failed half-way has no destructor to do it.
+class PrivateClusters : public ::testing::Environment {
+ public:
+  PrivateClusters();
+  ~PrivateClusters() override;
+  PrivateClusters(const PrivateClusters&) = delete;
+  PrivateClusters& operator=(const PrivateClusters&) = delete;
+
+  void TearDown() override;
+
+  // The registered environment; throws std::logic_error when the binary registered none.
+  static PrivateClusters& current();
+
+ private:
+  friend class PrivateCluster;
+  // A fresh directory for a cluster (DIR/pg), recorded until forget() is called with it.
+  std::filesystem::path new_directory();
+  void forget(const std::filesystem::path& directory);
+
+  std::mutex mutex_;
+  std::set<std::filesystem::path> directories_;
+};
 
 class PrivateCluster {
  public:
@@ -54,14 +84,9 @@ class PrivateCluster {
   friend class PrivateStandby;
   // Runs scripts/pg-cluster COMMAND --dir <this cluster> EXTRA; returns its stdout.
   std::string pg_cluster(const std::string& command, const std::vector<std::string>& extra_arguments = {}) const;
-  // A directory for a cluster next to this one's (under the same scratch directory).
-  struct Placement {
-    std::filesystem::path directory;
-    std::string cluster_dir;
-  };
-  static Placement new_placement();
-  // A cluster to be made in `placement` (by PrivateStandby): nothing started yet.
-  explicit PrivateCluster(Placement placement);
+  struct Unstarted {};
+  // A directory for a cluster that PrivateStandby makes: nothing started yet.
+  explicit PrivateCluster(Unstarted);
   // The superuser's URL on the application database, named so that service sessions are told apart.
   std::string superuser_url_on_app_database() const;
 

@@ -14,15 +14,29 @@
 
 namespace coffeehouse::testing {
 
-app::ServeConfig test_config(db::DbMode mode) {
+namespace {
+
+app::ServeConfig config_on(std::string database_url, db::DbMode mode) {
   app::ServeConfig config;
-  config.database_url = database_url();
+  config.database_url = std::move(database_url);
   config.listen = "127.0.0.1:0";
   config.db_mode = mode;
   config.threads = 2;
   config.pool_size = 4;
   config.versions_dir = versions_dir();
   config.seed = app::SeedMode::never;
+  return config;
+}
+
+}  // namespace
+
+app::ServeConfig test_config(db::DbMode mode) { return config_on(database_url(), mode); }
+
+app::ServeConfig offline_config() { return config_on(unreachable_database_url, db::DbMode::async); }
+
+app::ServeConfig on_one_thread_with_bench_routes(app::ServeConfig config) {
+  config.threads = 1;
+  config.bench_routes = true;
   return config;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // A real coffeehouse service on an ephemeral loopback port, in this process, against the test
-// database. Started in the constructor, stopped gracefully in the destructor.
+// database (or none: offline_config). Started in the constructor, stopped gracefully in the destructor.
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "support/http_client.hpp"
@@ -22,6 +22,12 @@ struct ServiceSetup {
 // The configuration tests start from: the test database, port 0, two threads, pool of four.
 app::ServeConfig test_config(db::DbMode mode);
 app::ServeConfig test_config(const ServiceSetup& setup);
+// The same on a database nothing listens on (async mode), for the unit tests of what the
+// service answers before it asks the database: HTTP framing, malformed targets, probes.
+app::ServeConfig offline_config();
+// `config` on one io thread with the /bench routes on, for tests that fill the thread's places or
+// its pool with GET /bench/sleep?ms=N requests.
+app::ServeConfig on_one_thread_with_bench_routes(app::ServeConfig config);
 
 class RunningService {
  public:

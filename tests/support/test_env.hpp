@@ -15,6 +15,10 @@ inline std::string pgbouncer_url() { return required_env("COFFEEHOUSE_TEST_PGBOU
 
 std::string versions_dir();
 
+// A database URL nothing listens on: a command that reports an input error with it has
+// provably not touched any database, and a service on it answers what needs none.
+inline constexpr const char* unreachable_database_url = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2";
+
 // `url` (a libpq URI or key=value string) that identifies itself as `name` in pg_stat_activity.
 std::string with_application_name(const std::string& url, const std::string& name);
 
