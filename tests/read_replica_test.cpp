@@ -44,6 +44,22 @@ class ReadReplica : public ::testing::TestWithParam<db::DbMode> {
     return std::string(answer.json().at("title").as_string());
   }
 
+  // POSTs users named `prefix` + a unique word until one is created (201) or `limit` passes; every
+  // other answer must be 503 with Retry-After, never a 500 or a hang. The created name, or "".
+  std::string create_user_through_outage(HttpClient& http, const std::string& prefix, Clock::duration limit) {
+    const auto deadline = Clock::now() + limit;
+    while (Clock::now() < deadline) {
+      const auto name = prefix + unique_word();
+      const auto answer = http.post_json("/users", R"({"name":")" + name + R"(","coffee_id":)" + coffee_id_ + "}");
+      if (answer.status() == 201) return name;
+      EXPECT_EQ(answer.status(), 503u) << answer.body();
+      EXPECT_FALSE(answer.header("Retry-After").empty());
+      if (answer.status() != 503) return {};
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return {};
+  }
+
   void rename_coffee(const std::string& title) {
     primary_->scalar("UPDATE coffee SET title = $1 WHERE id = $2", {title, coffee_id_});
   }
@@ -171,19 +187,7 @@ TEST_P(ReadReplica, WritesFollowThePromotedStandbyThroughAMultiHostUrl) {
   standby_->promote();
 
   // Requests during the switch are refused honestly, never a 500 or a hang; then writes succeed.
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
-  std::string written;
-  while (Clock::now() < deadline) {
-    const auto name = "After The Failover " + unique_word();
-    const auto answer = http.post_json("/users", R"({"name":")" + name + R"(","coffee_id":)" + coffee_id_ + "}");
-    if (answer.status() == 201) {
-      written = name;
-      break;
-    }
-    ASSERT_EQ(answer.status(), 503) << answer.body();
-    EXPECT_FALSE(answer.header("Retry-After").empty());
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const auto written = create_user_through_outage(http, "After The Failover ", std::chrono::seconds(15));
   ASSERT_FALSE(written.empty()) << "no write succeeded after the promotion";
   EXPECT_EQ(standby_->scalar("SELECT count(*) FROM users WHERE name = $1", {written}), "1");
   EXPECT_EQ(standby_->scalar("SELECT count(*) FROM users WHERE name = 'Before The Failover'"), "1");
@@ -215,15 +219,8 @@ TEST_P(ReadReplica, AWriteThatReachesAStandbyIs503AndItsConnectionIsReplaced) {
   EXPECT_NE(second_backend, first_backend);
 
   standby_->promote();
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  unsigned status = 0;
-  while (Clock::now() < deadline) {
-    status = http.post_json("/users", R"({"name":"Accepted After Promotion","coffee_id":)" + coffee_id_ + "}").status();
-    if (status == 201) break;
-    ASSERT_EQ(status, 503u);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_EQ(status, 201u);
+  EXPECT_FALSE(create_user_through_outage(http, "Accepted After Promotion ", std::chrono::seconds(10)).empty())
+      << "no write succeeded after the promotion";
 }
 
 INSTANTIATE_TEST_SUITE_P(BothModes, ReadReplica, ::testing::Values(db::DbMode::async, db::DbMode::sync), mode_name);

@@ -28,7 +28,9 @@ const StatementSpec lag{"replica_lag",
 
 ReadRouting::ReadRouting(boost::asio::any_io_executor executor, Pool& primary, std::shared_ptr<Pool> replica,
                          ReplicaOptions options)
-    : primary_(primary), replica_(std::move(replica)), options_(options), next_check_(std::move(executor)) {}
+    : primary_(primary), replica_(std::move(replica)), options_(options), next_check_(std::move(executor)) {
+  stats_.replica_configured = replica_ != nullptr;
+}
 
 awaitable<Result<Rows>> ReadRouting::query(const StatementSpec& statement, const Params& params) {
   return read(statement, params, false);
@@ -42,38 +44,38 @@ awaitable<Result<Rows>> ReadRouting::read(const StatementSpec& statement, const 
   if (replica_serving()) {
     auto rows = co_await replica_->execute(statement, params);
     if (!rows && rows.error().kind == ErrorKind::unavailable) {
-      ++replica_failures_;
+      ++stats_.replica_failures;
       set_aside("a read failed on the replica: " + rows.error().message);
     } else if (rows && recheck_miss && rows->size() == 0) {
-      ++misses_rechecked_;
+      ++stats_.misses_rechecked;
     } else {
-      ++replica_reads_;
+      ++stats_.replica_reads;
       co_return rows;
     }
   }
-  ++primary_reads_;
+  ++stats_.primary_reads;
   co_return co_await primary_.execute(statement, params);
 }
 
 void ReadRouting::set_aside(const std::string& why) {
-  if (serving_) spdlog::warn("reads moved to the primary: {}", why);
-  serving_ = false;
+  if (stats_.replica_serving) spdlog::warn("reads moved to the primary: {}", why);
+  stats_.replica_serving = false;
 }
 
 void ReadRouting::check_answered(const Result<Rows>& rows) {
   if (!rows) {
-    lag_ms_ = -1;
+    stats_.replica_lag_ms = -1;
     set_aside("the replica's check failed: " + rows.error().message);
     return;
   }
-  lag_ms_ = rows->integer(0, 1);
-  if (lag_ms_ > options_.max_lag.count()) {
-    set_aside("the replica lags by " + std::to_string(lag_ms_) + " ms, more than --max-replica-lag-ms " +
+  stats_.replica_lag_ms = rows->integer(0, 1);
+  if (stats_.replica_lag_ms > options_.max_lag.count()) {
+    set_aside("the replica lags by " + std::to_string(stats_.replica_lag_ms) + " ms, more than --max-replica-lag-ms " +
               std::to_string(options_.max_lag.count()));
     return;
   }
-  if (!serving_) spdlog::info("reads on the replica (lag {} ms)", lag_ms_);
-  serving_ = true;
+  if (!stats_.replica_serving) spdlog::info("reads on the replica (lag {} ms)", stats_.replica_lag_ms);
+  stats_.replica_serving = true;
 }
 
 awaitable<void> ReadRouting::watch_replica() {
@@ -89,14 +91,9 @@ awaitable<void> ReadRouting::watch_replica() {
 
 void ReadRouting::stop() {
   stopped_ = true;
-  serving_ = false;
+  stats_.replica_serving = false;
   next_check_.cancel();
   if (replica_) replica_->close();
-}
-
-ReadRoutingStats ReadRouting::stats() const noexcept {
-  return {replica_ != nullptr, replica_serving(), lag_ms_,          replica_reads_,
-          primary_reads_,      replica_failures_, misses_rechecked_};
 }
 
 }  // namespace coffeehouse::db

@@ -65,8 +65,8 @@ class ReadRouting {
   // Ends watch_replica and closes the replica's pool.
   void stop();
 
-  bool replica_serving() const noexcept { return replica_ != nullptr && serving_; }
-  ReadRoutingStats stats() const noexcept;
+  bool replica_serving() const noexcept { return stats_.replica_serving; }
+  const ReadRoutingStats& stats() const noexcept { return stats_; }
 
  private:
   boost::asio::awaitable<Result<Rows>> read(const StatementSpec& statement, const Params& params, bool recheck_miss);
@@ -78,13 +78,8 @@ class ReadRouting {
   std::shared_ptr<Pool> replica_;
   ReplicaOptions options_;
   boost::asio::steady_timer next_check_;
-  bool serving_ = false;
   bool stopped_ = false;
-  std::int64_t lag_ms_ = -1;
-  std::uint64_t replica_reads_ = 0;
-  std::uint64_t primary_reads_ = 0;
-  std::uint64_t replica_failures_ = 0;
-  std::uint64_t misses_rechecked_ = 0;
+  ReadRoutingStats stats_;  // replica_serving is true only with a replica that passed its last check
 };
 
 namespace replica_statements {
