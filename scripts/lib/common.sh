@@ -20,13 +20,16 @@ note() {
   printf '%s: %s\n' "$PROG" "$*" >&2
 }
 
-# A visible header between phases, so a CI log can be skimmed for the phase that failed. Bold
-# only on a terminal: CI logs stay free of escape codes.
+# A visible header between phases, so a CI log can be skimmed for the phase that failed, stamped
+# with the script's elapsed time so it also shows where the minutes went. Bold only on a terminal:
+# CI logs stay free of escape codes.
 section() {
+  local stamp
+  printf -v stamp '[%dm%02ds]' $((SECONDS / 60)) $((SECONDS % 60))
   if [[ -t 2 ]]; then
-    printf '\n\033[1m==> %s\033[0m\n' "$*" >&2
+    printf '\n\033[1m==> %s\033[0m %s\n' "$*" "$stamp" >&2
   else
-    printf '\n==> %s\n' "$*" >&2
+    printf '\n==> %s %s\n' "$*" "$stamp" >&2
   fi
 }
 
