@@ -273,7 +273,7 @@ limit_report() {
   local arguments=(--name "$name" --out-dir "$RESULTS_DIR" --produced-by "$invocation"
     --elapsed-seconds "$((SECONDS - started_at))" --clk-tck "$CLK_TCK"
     --service "Dataset: **$users users, $coffees coffees** (bench/dataset.sql). Service: \`--db-mode async --threads $threads --pool-size $pool_size --db-pipeline $db_pipeline\`."
-    --machine "Host \`$(hostname -s)\`: ${cpu_model:-unknown CPU}, $(nproc) CPUs; $os_name, Linux $(uname -r). Load average before: ${load_before:-?}; after: ${load_after:-?}. Shared machine:
+    --machine "Host \`$(hostname -s)\`: $machine. Load average before: ${load_before:-?}; after: ${load_after:-?}. Shared machine:
   wrk, pgbench, the service and PostgreSQL compete for the same CPUs; compare within this report."
     --machine "\`$BINARY version\`: $binary_version; commit $git_commit"
     --machine "PostgreSQL $pg_version (pg-conf/postgresql.conf); $("$PGBENCH" --version); $wrk_version")

@@ -91,8 +91,8 @@ overload_main() {
   mkdir -p "$RESULTS_DIR"
   cp "$overload_tsv" "$RESULTS_DIR/$name.tsv"
   local setup
-  setup="$(nproc) CPUs; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); service, PostgreSQL and wrk on"
-  setup+=" one machine. Each service: --threads $threads --pool-size $pool_size, the other flags at their"
+  machine_facts
+  setup="$machine; service, PostgreSQL and wrk on one machine. Each service: --threads $threads --pool-size $pool_size, the other flags at their"
   setup+=" defaults; async with --db-pipeline $db_pipeline. Dataset: $coffees coffees, $users users. wrk -t $wrk_threads"
   setup+=" --timeout 5s, GET /users/{id} (bench/lua/get_user.lua), $duration s per step after a ${warmup} s warm-up,"
   setup+=" $repeat run(s) of every step."

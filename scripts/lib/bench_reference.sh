@@ -21,35 +21,18 @@ declare -A REFERENCE_LABEL=([country]='GET /users?country=&limit=20' [notes]='GE
 
 # The Flask app under Gunicorn's sync workers, one per io thread of the other two, on the same
 # database URL (so through the same latency proxy). Its master's pid and port join the services'.
+launch_reference_server() {
+  # Kept for the report's list of commands.
+  gunicorn_command=("$GUNICORN" -c "$REPO_ROOT/reference/flask/gunicorn.conf.py" -w "$threads" -b "127.0.0.1:$1" app:app)
+  # The URL carries the password: the environment, not argv.
+  DATABASE_URL="$service_url" "${gunicorn_command[@]}" >"$work_dir/service-flask.log" 2>&1 &
+}
 start_reference_server() {
-  local port attempt
-  for attempt in 1 2 3; do
-    port="$(pick_free_port)"
-    gunicorn_command=("$GUNICORN" -c "$REPO_ROOT/reference/flask/gunicorn.conf.py" -w "$threads" -b "127.0.0.1:$port" app:app)
-    # The URL carries the password: the environment, not argv.
-    DATABASE_URL="$service_url" "${gunicorn_command[@]}" >"$work_dir/service-flask.log" 2>&1 &
-    service_pid[flask]=$!
-    service_port[flask]=$port
-    for _ in {1..100}; do
-      if curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/coffee/notes" 2>/dev/null; then
-        note "flask: Gunicorn master pid ${service_pid[flask]}, $threads sync workers, http://127.0.0.1:$port"
-        return 0
-      fi
-      kill -0 "${service_pid[flask]}" 2>/dev/null || break
-      sleep 0.2
-    done
-    if kill -0 "${service_pid[flask]}" 2>/dev/null; then
-      tail -n 20 "$work_dir/service-flask.log" >&2
-      die "the Flask reference (Gunicorn) did not answer GET /coffee/notes"
-    fi
-    wait "${service_pid[flask]}" 2>/dev/null || true
-    unset 'service_pid[flask]'
-    if ((attempt == 3)) || ! grep -qi 'in use' "$work_dir/service-flask.log"; then
-      tail -n 20 "$work_dir/service-flask.log" >&2
-      die "the Flask reference (Gunicorn) exited during start-up"
-    fi
-    note "port $port was taken meanwhile; retrying with another"
-  done
+  serve_on_free_port "the Flask reference (Gunicorn)" "$work_dir/service-flask.log" /coffee/notes launch_reference_server
+  service_pid[flask]="$served_pid"
+  service_port[flask]="$served_port"
+  served_pid=""
+  note "flask: Gunicorn master pid ${service_pid[flask]}, $threads sync workers, http://127.0.0.1:$served_port"
 }
 
 # stop_server KEY: SIGTERM (Gunicorn's master and coffeehouse both shut down gracefully on it).
@@ -221,13 +204,11 @@ reference_report() {
   section "Report"
   mkdir -p "$RESULTS_DIR"
   cp "$reference_tsv" "$RESULTS_DIR/$name.tsv"
-  local git_commit setup url commands=() command
-  git_commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  git diff --quiet HEAD 2>/dev/null || git_commit+=" (with uncommitted changes)"
-  setup="One machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)),"
-  setup+=" $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk, the servers, PostgreSQL"
+  local setup url commands=() command
+  machine_facts
+  setup="One machine: $machine; wrk, the servers, PostgreSQL"
   setup+="$([[ "$db_latency_ms" == 0 ]] || echo ' and tools/latency_proxy') share it. Load average (1, 5, 15 min)"
-  setup+=" before the runs: $load_before; after: $load_after. Database: PostgreSQL $(superuser_psql -At -c 'SHOW server_version'),"
+  setup+=" before the runs: $load_before; after: $load_after. Database: PostgreSQL $pg_version,"
   setup+="$([[ "$db_latency_ms" == 0 ]] && echo ' over loopback' || echo " **+$db_latency_ms ms per round trip** through tools/latency_proxy"),"
   setup+=" $coffees coffees and $users users (bench/dataset.sql). Servers, all three at once on that database:"
   setup+=" **Flask/Gunicorn** (reference/flask: Flask $(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("flask"))' 2>/dev/null || echo '?'),"

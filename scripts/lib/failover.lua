@@ -19,30 +19,11 @@
 --
 -- wrk -tN -cN -s scripts/lib/failover.lua URL -- NAME_PREFIX COFFEE_ID OUT_DIR
 
-local ffi = require("ffi")
-ffi.cdef [[
-typedef struct { long tv_sec; long tv_nsec; } failover_timespec;
-int clock_gettime(int clock_id, failover_timespec *now);
-]]
-local clock_realtime = 0
-local timespec = ffi.new("failover_timespec")
-
-local function now_ms()
-  ffi.C.clock_gettime(clock_realtime, timespec)
-  return tonumber(timespec.tv_sec) * 1000 + math.floor(tonumber(timespec.tv_nsec) / 1000000)
-end
-
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("id", #threads)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "chaos_common.lua")
 
 function init(args)
   prefix, coffee_id, out_dir = args[1], args[2], args[3]
   counter = 0
-  statuses = {}
   log = io.open(out_dir .. "/requests-" .. id .. ".txt", "w")
   -- wrk never closes thread states: line buffering keeps every line when it stops.
   log:setvbuf("line")
@@ -69,23 +50,5 @@ end
 
 function response(status)
   log:write("A ", now_ms(), " ", status, "\n")
-  local key = tostring(status)
-  statuses[key] = (statuses[key] or 0) + 1
-end
-
-function done(summary, latency)
-  io.write("chaos: stopped_ms ", now_ms(), "\n")
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do
-      totals[status] = (totals[status] or 0) + count
-    end
-  end
-  io.write("chaos: requests ", summary.requests, "\n")
-  for status, count in pairs(totals) do io.write("chaos: status ", status, " ", count, "\n") end
-  local errors = summary.errors
-  io.write(string.format("chaos: socket_errors connect=%d read=%d write=%d timeout=%d\n", errors.connect,
-    errors.read, errors.write, errors.timeout))
-  io.write(string.format("chaos: latency_ms p50=%.1f p99=%.1f max=%.1f\n", latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000))
+  count_status(status)
 end
