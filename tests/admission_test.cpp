@@ -1,13 +1,13 @@
 // net::Admission on its own: places, the line, the deadline. No server, no database.
 #include "net/admission.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
@@ -72,7 +72,8 @@ TEST(Admission, AnArrivalDuringTheHandOverWaitsBehindTheOneWhoWaited) {
   Visitor waiter{"waiter", {}}, latecomer{"latecomer", {}};
   std::vector<std::string> order;
   std::optional<net::Admission::Place> held;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { held = co_await admission.enter(); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { held = co_await admission.enter(); }, asio::detached);
   io.run();
   ASSERT_TRUE(held.has_value());
   io.restart();  // it ran out of work
@@ -110,10 +111,13 @@ TEST(Admission, APlaceMovedOutOfCountsOnceAndAReplacedPlaceIsGivenBack) {
   asio::io_context io;
   net::Admission admission({.max_in_progress = 2, .max_wait = 5s});
   std::optional<net::Admission::Place> first, second;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    first = co_await admission.enter();
-    second = co_await admission.enter();
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        first = co_await admission.enter();
+        second = co_await admission.enter();
+      },
+      asio::detached);
   io.run();
   ASSERT_TRUE(first && second);
   EXPECT_EQ(admission.stats().in_progress, 2u);

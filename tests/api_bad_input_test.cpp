@@ -41,18 +41,21 @@ TEST_P(BadInputApi, QueryParametersWithNulAre400NotTruncated) {
 
 TEST_P(BadInputApi, InjectionPayloadsInEveryParameterAreStoredOrSearchedVerbatim) {
   const auto word = unique_word();
-  const std::vector<std::string> payloads{
-      "'; DROP TABLE users; --",      "\" OR \"1\"=\"1",          "1' OR '1'='1' /*",
-      "$1); DELETE FROM coffee; --", "\\'; SELECT pg_sleep(5); --", "%' OR name LIKE '%",
-      "') UNION SELECT * FROM users --"};
+  const std::vector<std::string> payloads{"'; DROP TABLE users; --",
+                                          "\" OR \"1\"=\"1",
+                                          "1' OR '1'='1' /*",
+                                          "$1); DELETE FROM coffee; --",
+                                          "\\'; SELECT pg_sleep(5); --",
+                                          "%' OR name LIKE '%",
+                                          "') UNION SELECT * FROM users --"};
   auto http = client();
   for (const auto& payload : payloads) {
     const auto text = payload + " " + word;
     const json::object address{{"country", text}, {text, text}};
     const auto created = http.post_json("/users", json::serialize(json::object{{"name", "Inj " + word},
-                                                                              {"surname", text.substr(0, 50)},
-                                                                              {"patronomic", text.substr(0, 50)},
-                                                                              {"address", address}}));
+                                                                               {"surname", text.substr(0, 50)},
+                                                                               {"patronomic", text.substr(0, 50)},
+                                                                               {"address", address}}));
     ASSERT_EQ(created.status(), 201) << payload << " -> " << created.body();
     const auto id = created.json().at("id").as_int64();
     const auto fetched = http.get("/users/" + std::to_string(id)).json();
@@ -64,7 +67,8 @@ TEST_P(BadInputApi, InjectionPayloadsInEveryParameterAreStoredOrSearchedVerbatim
     const auto listed = http.get("/users?country=" + boost::urls::encode(text, boost::urls::unreserved_chars)).json();
     ASSERT_EQ(listed.at("users").as_array().size(), 1u) << payload;
     EXPECT_EQ(listed.at("users").at(0).at("id").as_int64(), id);
-    EXPECT_EQ(http.get("/coffee/search?title=" + boost::urls::encode(text, boost::urls::unreserved_chars)).status(), 200);
+    EXPECT_EQ(http.get("/coffee/search?title=" + boost::urls::encode(text, boost::urls::unreserved_chars)).status(),
+              200);
     for (const auto* parameter : {"limit", "after_id"}) {
       const auto refused = http.get("/users?country=x&" + std::string(parameter) + "=" +
                                     boost::urls::encode("1 " + payload, boost::urls::unreserved_chars));

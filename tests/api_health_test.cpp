@@ -47,8 +47,10 @@ TEST_P(HealthApi, ReadyzIs503WhenTheSchemaIsBehindTheRevisions) {
   const auto dir = std::filesystem::temp_directory_path() / ("coffeehouse-versions-" + unique_word());
   std::filesystem::create_directories(dir);
   std::filesystem::copy(versions_dir(), dir);
-  std::ofstream(dir / "ffffffffffff_pending.sql") << "-- revision: ffffffffffff\n-- down_revision: " << head << "\n"
-                                                     "-- message: pending\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n";
+  std::ofstream(dir / "ffffffffffff_pending.sql")
+      << "-- revision: ffffffffffff\n-- down_revision: " << head
+      << "\n"
+         "-- message: pending\n\n-- upgrade\nSELECT 1;\n\n-- downgrade\nSELECT 1;\n";
   auto config = test_config(GetParam());
   config.versions_dir = dir.string();
   RunningService behind(config);

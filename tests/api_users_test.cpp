@@ -43,7 +43,8 @@ TEST_P(UsersApi, CreateWithoutCoffeeIdPicksAnExistingCoffee) {
   const auto body = created.json();
   const auto& coffee = body.at("coffee");
   ASSERT_TRUE(coffee.is_object());
-  const auto stored = query_scalar("SELECT count(*) FROM coffee WHERE id = $1", {std::to_string(coffee.at("id").as_int64())});
+  const auto stored =
+      query_scalar("SELECT count(*) FROM coffee WHERE id = $1", {std::to_string(coffee.at("id").as_int64())});
   EXPECT_EQ(stored, "1");
   EXPECT_TRUE(created.json().at("surname").is_null());
   EXPECT_TRUE(created.json().at("has_sale").is_null());
@@ -53,8 +54,8 @@ TEST_P(UsersApi, UnicodeAndInjectionShapedTextIsStoredVerbatim) {
   const std::string name = "Zoë'); DROP TABLE users;--";
   const std::string surname = "Ñandú 李小龍 🙂";
   const auto word = unique_word();
-  const auto body = json::serialize(json::object{{"name", name}, {"surname", surname},
-                                                 {"address", {{"country", "' OR '1'='1" + word}}}});
+  const auto body = json::serialize(
+      json::object{{"name", name}, {"surname", surname}, {"address", {{"country", "' OR '1'='1" + word}}}});
   auto http = client();
   const auto created = http.post_json("/users", body);
   ASSERT_EQ(created.status(), 201) << created.body();
@@ -146,8 +147,8 @@ TEST_P(UsersApi, CountryFilterIsCaseInsensitiveOrderedAndPaginated) {
       for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       return upper;
     }();
-    const auto created = http.post_json(
-        "/users", json::serialize(json::object{{"name", "U" + std::to_string(i)}, {"address", {{"country", spelled}}}}));
+    const auto created = http.post_json("/users", json::serialize(json::object{{"name", "U" + std::to_string(i)},
+                                                                               {"address", {{"country", spelled}}}}));
     ASSERT_EQ(created.status(), 201);
     ids.push_back(created.json().at("id").as_int64());
   }

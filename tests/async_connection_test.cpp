@@ -4,17 +4,17 @@
 // epoll registration of whoever got that number.
 #include "db/async_connection.hpp"
 #include "db/conninfo.hpp"
-#include "support/db_results.hpp"
 #include "support/admin_sql.hpp"
+#include "support/db_results.hpp"
 #include "support/test_env.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <unistd.h>
 
@@ -49,7 +49,8 @@ std::set<int> minus(const std::set<int>& a, const std::set<int>& b) {
 
 db::Result<void> run_open(asio::io_context& io, db::AsyncConnection& connection) {
   db::Result<void> opened = db::DbError(db::ErrorKind::unavailable, "open() did not finish");
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { opened = co_await connection.open(); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { opened = co_await connection.open(); }, asio::detached);
   io.run();
   io.restart();
   return opened;
@@ -57,8 +58,8 @@ db::Result<void> run_open(asio::io_context& io, db::AsyncConnection& connection)
 
 db::Result<db::Rows> run_ping(asio::io_context& io, db::AsyncConnection& connection) {
   db::Result<db::Rows> outcome;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { outcome = co_await connection.execute(db::ping, {}); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { outcome = co_await connection.execute(db::ping, {}); }, asio::detached);
   io.run();
   io.restart();
   return outcome;
@@ -69,7 +70,8 @@ TEST(AsyncConnection, ADroppedConnectionLeavesTheNumberLibpqClosedToWhoeverOpens
   asio::io_context io{1};
   const auto before_open = open_sockets();
   auto connection = std::make_unique<db::AsyncConnection>(
-      io.get_executor(), db::ConnectionOptions{.database_url = with_application_name(database_url(), application_name)});
+      io.get_executor(),
+      db::ConnectionOptions{.database_url = with_application_name(database_url(), application_name)});
   ASSERT_TRUE(run_open(io, *connection)) << "could not connect";
   const auto while_open = open_sockets();
 

@@ -110,8 +110,8 @@ TEST(ServeConfig, BinaryRejectsBadFlagWithOneLineAndExitCode2) {
 }
 
 TEST(ServeConfig, ParseErrorsNeverEchoAPassword) {
-  const std::string command = std::string(COFFEEHOUSE_BINARY_PATH) +
-                              " serve --database-url postgresql://app:hunter2@db/x --no-such-flag 2>&1";
+  const std::string command =
+      std::string(COFFEEHOUSE_BINARY_PATH) + " serve --database-url postgresql://app:hunter2@db/x --no-such-flag 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;

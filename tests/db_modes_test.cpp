@@ -5,11 +5,11 @@
 #include "support/db_results.hpp"
 #include "support/test_env.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
@@ -28,15 +28,18 @@ std::vector<std::string> order_of_query_and_other_work(db::DbMode mode) {
                                db::make_connection_factory(mode, io.get_executor(), {.database_url = database_url()}));
   std::vector<std::string> order;
   // Open the connection first so the race below is about the query alone.
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { (void)co_await pool->execute(db::ping, {}); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { (void)co_await pool->execute(db::ping, {}); }, asio::detached);
   io.run();
   io.restart();
 
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    auto outcome = co_await pool->execute(db::bench_statements::sleep, db::Params().add(std::int64_t{50}));
-    order.push_back(outcome.has_value() ? "query" : "query failed: " + error_message(outcome));
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto outcome = co_await pool->execute(db::bench_statements::sleep, db::Params().add(std::int64_t{50}));
+        order.push_back(outcome.has_value() ? "query" : "query failed: " + error_message(outcome));
+      },
+      asio::detached);
   asio::post(io, [&] { order.push_back("other work"); });
   io.run();
   pool->close();
@@ -53,14 +56,18 @@ TEST(DbModes, SyncQueryHoldsTheThreadUntilPostgresAnswers) {
 
 TEST(DbModes, PoolHandsAFreedConnectionToTheNextWaiter) {
   asio::io_context io{1};
-  auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1},
-                               db::make_connection_factory(db::DbMode::async, io.get_executor(), {.database_url = database_url()}));
+  auto pool = db::Pool::create(
+      io.get_executor(), db::PoolOptions{.max_connections = 1},
+      db::make_connection_factory(db::DbMode::async, io.get_executor(), {.database_url = database_url()}));
   int succeeded = 0;
   for (int i = 0; i < 20; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto outcome = co_await pool->execute(db::ping, {});
-      if (outcome.has_value()) ++succeeded;
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto outcome = co_await pool->execute(db::ping, {});
+          if (outcome.has_value()) ++succeeded;
+        },
+        asio::detached);
   }
   io.run();
   EXPECT_EQ(succeeded, 20);
@@ -69,14 +76,18 @@ TEST(DbModes, PoolHandsAFreedConnectionToTheNextWaiter) {
 
 TEST(DbModes, PoolRefusesWaitersBeyondTheQueueBound) {
   asio::io_context io{1};
-  auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 1, .max_waiters = 2},
-                               db::make_connection_factory(db::DbMode::async, io.get_executor(), {.database_url = database_url()}));
+  auto pool = db::Pool::create(
+      io.get_executor(), db::PoolOptions{.max_connections = 1, .max_waiters = 2},
+      db::make_connection_factory(db::DbMode::async, io.get_executor(), {.database_url = database_url()}));
   std::vector<std::optional<db::ErrorKind>> results;
   for (int i = 0; i < 5; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      auto outcome = co_await pool->execute(db::ping, {});
-      results.push_back(error_kind(outcome));
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          auto outcome = co_await pool->execute(db::ping, {});
+          results.push_back(error_kind(outcome));
+        },
+        asio::detached);
   }
   io.run();
   // One opens the connection, two wait for it, two are refused at once: overloaded, not a

@@ -66,9 +66,9 @@ TEST_F(HttpBehaviour, HeadAnswersWhatGetWouldWithoutTheBody) {
   auto http = service_.client();
   const auto created = http.post_json("/users", R"({"name":"Head"})");
   ASSERT_EQ(created.status(), 201) << created.body();
-  for (const auto& target : {created.header("Location"), std::string("/healthz"), std::string("/readyz"),
-                             std::string("/openapi.json"), std::string("/docs"), std::string("/users/abc"),
-                             std::string("/coffee/search"), std::string("/nowhere")}) {
+  for (const auto& target :
+       {created.header("Location"), std::string("/healthz"), std::string("/readyz"), std::string("/openapi.json"),
+        std::string("/docs"), std::string("/users/abc"), std::string("/coffee/search"), std::string("/nowhere")}) {
     const auto get = http.get(target);
     const auto head = http.head(target);
     EXPECT_EQ(head.status(), get.status()) << target;
@@ -103,7 +103,8 @@ TEST_F(HttpBehaviour, OversizedHeadersAre431AndCloseTheConnection) {
 TEST_F(HttpBehaviour, OversizedBodyIs413WithoutReadingIt) {
   auto http = service_.client();
   // Only the headers are sent: the declared length alone must be enough to refuse.
-  http.write_raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
+  http.write_raw(
+      "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
   const auto result = http.read_response();
   EXPECT_EQ(result.status(), 413);
   EXPECT_EQ(result.error_code(), "body_too_large");
@@ -142,7 +143,8 @@ TEST_F(HttpBehaviour, AnEarlyErrorReachesAClientThatWritesItsWholeRequestFirst) 
 TEST_F(HttpBehaviour, LingeringAfterAnEarlyErrorStopsAfterSoManyBytes) {
   const net::SessionLimits limits;
   auto http = service_.client();
-  http.write_raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n");
+  http.write_raw(
+      "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n");
   const std::string chunk(1024 * 1024, ' ');
   std::uint64_t written = 0;
   try {
@@ -162,7 +164,8 @@ TEST_F(HttpBehaviour, LingeringAfterAnEarlyErrorStopsAfterSoManyBytes) {
 TEST_F(HttpBehaviour, LingeringAfterAnEarlyErrorStopsAfterSoLong) {
   const net::SessionLimits limits;
   auto http = service_.client();
-  http.write_raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n");
+  http.write_raw(
+      "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n");
   EXPECT_EQ(http.read_response().status(), 413);
   const auto answered = std::chrono::steady_clock::now();
   bool cut_off = false;

@@ -3,8 +3,8 @@
 // requests that do reach the database: tests/limits_test.cpp.)
 #include "support/service_fixture.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <sstream>
 
@@ -38,7 +38,8 @@ class HttpLimits : public ::testing::Test {
 
 TEST_F(HttpLimits, ChunkedBodyBeyondTheLimitIs413) {
   auto http = service_.client();
-  http.write_raw("POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  http.write_raw(
+      "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
   const std::string chunk(64 * 1024, 'a');
   std::ostringstream size;
   size << std::hex << chunk.size();

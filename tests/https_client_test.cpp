@@ -103,8 +103,9 @@ TEST(HttpsClient, ReturnsMalformedJsonVerbatim) {
 }
 
 TEST(HttpsClient, ReturnsOther4xxToTheCallerWithoutRetrying) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return ScriptedResponse{422, R"({"error":"size"})", {}, 0ms}; }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) {
+                            return ScriptedResponse{422, R"({"error":"size"})", {}, 0ms};
+                          }};
 
   const auto result = fetch(fast_options(), server.url("/"));
 
@@ -116,7 +117,8 @@ TEST(HttpsClient, ReturnsOther4xxToTheCallerWithoutRetrying) {
 
 TEST(HttpsClient, RetriesA429AfterWaitingAtLeastRetryAfter) {
   TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest& request) {
-                            if (request.sequence == 0) return ScriptedResponse{429, "{}", {{field::retry_after, "1"}}, 0ms};
+                            if (request.sequence == 0)
+                              return ScriptedResponse{429, "{}", {{field::retry_after, "1"}}, 0ms};
                             return json_ok();
                           }};
   auto options = fast_options();
@@ -175,8 +177,9 @@ TEST(HttpsClient, Retries500WithGrowingBackoffUntilA200) {
 }
 
 TEST(HttpsClient, GivesUpAfterMaxAttemptsOfPersistent500) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return ScriptedResponse{500, "{}", {}, 0ms}; }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) {
+                            return ScriptedResponse{500, "{}", {}, 0ms};
+                          }};
   auto options = fast_options();
   options.max_attempts = 3;
 
@@ -191,8 +194,9 @@ TEST(HttpsClient, GivesUpAfterMaxAttemptsOfPersistent500) {
 }
 
 TEST(HttpsClient, GivesUpOnPersistent500WithinTheDeadline) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return ScriptedResponse{500, "{}", {}, 0ms}; }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) {
+                            return ScriptedResponse{500, "{}", {}, 0ms};
+                          }};
   auto options = fast_options();
   options.max_attempts = 1000;
   options.backoff_base = 30ms;
@@ -209,8 +213,9 @@ TEST(HttpsClient, GivesUpOnPersistent500WithinTheDeadline) {
 }
 
 TEST(HttpsClient, TimesOutNearTheDeadlineWhenTheServerHangs) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return ScriptedResponse{200, "{}", {}, never_answer}; }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) {
+                            return ScriptedResponse{200, "{}", {}, never_answer};
+                          }};
   auto options = fast_options();
   options.total_deadline = 300ms;
 
@@ -224,8 +229,9 @@ TEST(HttpsClient, TimesOutNearTheDeadlineWhenTheServerHangs) {
 }
 
 TEST(HttpsClient, StageTimeoutFiresBeforeTheDeadline) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return ScriptedResponse{200, "{}", {}, never_answer}; }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) {
+                            return ScriptedResponse{200, "{}", {}, never_answer};
+                          }};
   auto options = fast_options();
   options.read_timeout = 150ms;
 
@@ -324,8 +330,7 @@ TEST(HttpsClient, RefusesAServerWhoseCaIsNotTrusted) {
 }
 
 TEST(HttpsClient, RejectsABodyOverTheLimit) {
-  TlsFixtureServer server{test_pki().localhost,
-                          [](const RecordedRequest&) { return json_ok(std::string(4096, 'x')); }};
+  TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest&) { return json_ok(std::string(4096, 'x')); }};
   auto options = fast_options();
   options.body_limit = 1024;
 

@@ -2,8 +2,8 @@
 // the same string, and stored JSON copied as it is.
 #include "db/json_text.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <string>
 

@@ -109,9 +109,11 @@ TEST(ConfiguredLimits, HeaderBodyAndJsonDepthLimitsFollowTheirFlags) {
   EXPECT_EQ(large.error_code(), "body_too_large");
 
   // {"name", "address": {"a": [[…]]}}: the body is level 1, address 2, then the arrays.
-  EXPECT_EQ(service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(2) + "}}").status(),
-            201);
-  const auto deep = service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(3) + "}}");
+  EXPECT_EQ(
+      service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(2) + "}}").status(),
+      201);
+  const auto deep =
+      service.client().post_json("/users", R"({"name":"Limits","address":{"a":)" + nested_arrays(3) + "}}");
   EXPECT_EQ(deep.status(), 400);
   EXPECT_EQ(deep.error_code(), "malformed_json");
 }

@@ -49,12 +49,9 @@ class LiveLoad {
   };
 
   LiveLoad(std::uint16_t port, std::int64_t user_id, std::int64_t coffee_id, const std::string& word, int clients)
-      : routes_{{"user", "/users/" + std::to_string(user_id)},
-                {"create", "/users", true},
-                {"country", "/users?country=Livonia&limit=5"},
-                {"coffee", "/coffee/" + std::to_string(coffee_id)},
-                {"search", "/coffee/search?title=" + word},
-                {"notes", "/coffee/notes"}},
+      : routes_{{"user", "/users/" + std::to_string(user_id)}, {"create", "/users", true},
+                {"country", "/users?country=Livonia&limit=5"}, {"coffee", "/coffee/" + std::to_string(coffee_id)},
+                {"search", "/coffee/search?title=" + word},    {"notes", "/coffee/notes"}},
         coffee_id_(coffee_id) {
     for (int client = 0; client < clients; ++client) {
       clients_.emplace_back([this, port, client](const std::stop_token& stop) { run(stop, port, client); });
@@ -136,12 +133,14 @@ class LiveMigration : public ::testing::TestWithParam<LiveSetup> {
     const auto migrated = migrate(database_, versions_dir(), {"upgrade", "heads"});
     ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
     word_ = unique_word();
-    coffee_id_ = std::stoll(database_.column("INSERT INTO coffee (title, notes) VALUES ('Live " + word_ +
-                                             " roast', '{cocoa,plum}') RETURNING id")
+    coffee_id_ = std::stoll(database_
+                                .column("INSERT INTO coffee (title, notes) VALUES ('Live " + word_ +
+                                        " roast', '{cocoa,plum}') RETURNING id")
                                 .front());
-    user_id_ = std::stoll(database_.column("INSERT INTO users (name, has_sale, address, coffee_id) VALUES ('Ada', true, "
-                                           "'{\"country\":\"Livonia\"}', " +
-                                           std::to_string(coffee_id_) + ") RETURNING id")
+    user_id_ = std::stoll(database_
+                              .column("INSERT INTO users (name, has_sale, address, coffee_id) VALUES ('Ada', true, "
+                                      "'{\"country\":\"Livonia\"}', " +
+                                      std::to_string(coffee_id_) + ") RETURNING id")
                               .front());
     auto config = test_config(GetParam().mode);
     config.database_url = database_.url();

@@ -19,7 +19,8 @@ namespace http = boost::beast::http;
 const std::vector<std::string> route_patterns{"/users/{id}", "/coffee/search"};
 
 std::string render(const metrics::Snapshot& snapshot) {
-  return metrics::render_prometheus(snapshot, {.route_patterns = &route_patterns, .db_mode = "sync", .version = "1.2.3"});
+  return metrics::render_prometheus(snapshot,
+                                    {.route_patterns = &route_patterns, .db_mode = "sync", .version = "1.2.3"});
 }
 
 TEST(MetricsRendering, RequestsAreCountedByRoutePatternMethodAndStatusWithUnmatchedPathsInOneSeries) {

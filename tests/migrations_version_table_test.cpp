@@ -16,10 +16,10 @@ class MigrationsVersionTable : public MigrationsOnScratchDatabase {};
 TEST_F(MigrationsVersionTable, IsCreatedAsAlembicCreatesIt) {
   migrate_or_fail({"upgrade", init});
   EXPECT_EQ(database_.column("SELECT column_name || ' ' || data_type || '(' || character_maximum_length || ') ' || "
-                            "is_nullable FROM information_schema.columns WHERE table_name = 'alembic_version'"),
+                             "is_nullable FROM information_schema.columns WHERE table_name = 'alembic_version'"),
             Lines{"version_num character varying(32) NO"});
   EXPECT_EQ(database_.column("SELECT conname || ' ' || contype::text FROM pg_constraint "
-                            "WHERE conrelid = 'alembic_version'::regclass"),
+                             "WHERE conrelid = 'alembic_version'::regclass"),
             Lines{"alembic_version_pkc p"});
 }
 
@@ -47,8 +47,7 @@ TEST_F(MigrationsVersionTable, UpgradeHeadsOnTwoBranchesKeepsOneRowPerHead) {
 TEST_F(MigrationsVersionTable, CrossingTheMergeLeavesTheMergeAsTheOnlyRow) {
   VersionsWorkspace workspace({project::init_file, project::surname_file, project::patronomic_file});
   migrate_or_fail({"upgrade", "heads"}, workspace.path());
-  workspace.write(std::string(project::merge_file),
-                  read_text(project_versions_dir() / project::merge_file));
+  workspace.write(std::string(project::merge_file), read_text(project_versions_dir() / project::merge_file));
   const auto result = migrate_here({"upgrade", "head"}, workspace.path());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out,

@@ -9,9 +9,9 @@
 #include "db/seed_store.hpp"
 #include "db/transaction.hpp"
 #include "db/user_store.hpp"
-#include "support/db_results.hpp"
 #include "support/admin_sql.hpp"
 #include "support/api_test.hpp"
+#include "support/db_results.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -51,9 +51,12 @@ std::string title_of(const db::Result<db::Rows>& outcome) {
 // Starts `statement` on the pool at once and records its outcome when it ends.
 void start(asio::io_context& io, db::Pool& pool, const db::StatementSpec& statement, db::Params params,
            db::Result<db::Rows>& outcome) {
-  asio::co_spawn(io, [&pool, statement, params = std::move(params), &outcome]() -> asio::awaitable<void> {
-    outcome = co_await pool.execute(statement, params);
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&pool, statement, params = std::move(params), &outcome]() -> asio::awaitable<void> {
+        outcome = co_await pool.execute(statement, params);
+      },
+      asio::detached);
 }
 
 db::Params id_param(std::int64_t id) { return db::Params().add(id); }
@@ -81,15 +84,19 @@ TEST(Pipeline, ManyConcurrentQueriesOnOneConnectionEachGetTheirOwnResult) {
   std::vector<int> finished;
   std::vector<std::string> answers(queries);
   for (int i = 0; i < queries; ++i) {
-    asio::co_spawn(io, [&, i]() -> asio::awaitable<void> {
-      const auto outcome =
-          co_await pool->execute(db::coffee_statements::by_id, id_param(ids[static_cast<std::size_t>(i) % ids.size()]));
-      answers[static_cast<std::size_t>(i)] = title_of(outcome);
-      finished.push_back(i);
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&, i]() -> asio::awaitable<void> {
+          const auto outcome = co_await pool->execute(db::coffee_statements::by_id,
+                                                      id_param(ids[static_cast<std::size_t>(i) % ids.size()]));
+          answers[static_cast<std::size_t>(i)] = title_of(outcome);
+          finished.push_back(i);
+        },
+        asio::detached);
   }
   io.run();
-  for (int i = 0; i < queries; ++i) EXPECT_EQ(answers[static_cast<std::size_t>(i)], titles[static_cast<std::size_t>(i) % ids.size()]) << i;
+  for (int i = 0; i < queries; ++i)
+    EXPECT_EQ(answers[static_cast<std::size_t>(i)], titles[static_cast<std::size_t>(i) % ids.size()]) << i;
   EXPECT_EQ(finished.size(), static_cast<std::size_t>(queries));
   const auto stats = pool->stats();
   EXPECT_EQ(stats.idle, 1u);  // one connection did it all
@@ -143,7 +150,8 @@ TEST(Pipeline, AKilledConnectionFailsEveryQueryInFlightAsUnavailableAndThePoolRe
   io.restart();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms) << "queries waited for a dead connection";
   for (const auto& outcome : outcomes) {
-    EXPECT_EQ(error_kind(outcome), db::ErrorKind::unavailable) << error_sqlstate(outcome) << " " << error_message(outcome);
+    EXPECT_EQ(error_kind(outcome), db::ErrorKind::unavailable)
+        << error_sqlstate(outcome) << " " << error_message(outcome);
   }
   EXPECT_EQ(pool->stats().idle + pool->stats().in_use, 0u);  // the broken connection is gone
 
@@ -166,9 +174,12 @@ TEST(Pipeline, AnAbandonedQueryIsAnsweredAndDroppedAndTheNextGetTheirOwnAnswers)
   start(io, *pool, db::bench_statements::sleep, id_param(150), slow);
   asio::cancellation_signal stop_waiting;
   db::Result<db::Rows> abandoned;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    abandoned = co_await pool->execute(db::coffee_statements::by_id, id_param(-1));
-  }, asio::bind_cancellation_slot(stop_waiting.slot(), asio::detached));
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        abandoned = co_await pool->execute(db::coffee_statements::by_id, id_param(-1));
+      },
+      asio::bind_cancellation_slot(stop_waiting.slot(), asio::detached));
   std::array<db::Result<db::Rows>, 3> next;
   for (auto& outcome : next) start(io, *pool, db::coffee_statements::by_id, id_param(id), outcome);
   asio::steady_timer give_up(io, 50ms);
@@ -190,16 +201,20 @@ TEST(Pipeline, AConnectionDestroyedWithQueriesInFlightFailsThemInsteadOfLeavingT
   asio::io_context io{1};
   auto connection = std::make_unique<db::AsyncConnection>(io.get_executor(), pipelined());
   db::Result<void> opened;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { opened = co_await connection->open(); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { opened = co_await connection->open(); }, asio::detached);
   io.run();
   io.restart();
   ASSERT_TRUE(opened) << error_message(opened);
 
   std::array<db::Result<db::Rows>, 3> outcomes;
   for (auto& outcome : outcomes) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      outcome = co_await connection->execute(db::bench_statements::sleep, id_param(200));
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          outcome = co_await connection->execute(db::bench_statements::sleep, id_param(200));
+        },
+        asio::detached);
   }
   asio::post(io, [&] { connection.reset(); });
   io.run();
@@ -251,18 +266,21 @@ TEST(Pipeline, AcquireGetsAConnectionOfItsOwnForATransaction) {
   asio::io_context io{1};
   auto pool = one_pipelined_connection(io, pipelined());
   std::vector<std::string> steps;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    auto acquired = co_await pool->acquire();
-    if (!acquired) {
-      steps.push_back("acquire failed: " + error_message(acquired));
-      co_return;
-    }
-    for (const auto* statement : {&db::transaction_statements::begin, &db::seed_statements::lock,
-                                  &db::transaction_statements::rollback}) {
-      const auto outcome = co_await acquired->execute(*statement, {});
-      steps.push_back(outcome.has_value() ? "ok" : error_message(outcome));
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto acquired = co_await pool->acquire();
+        if (!acquired) {
+          steps.push_back("acquire failed: " + error_message(acquired));
+          co_return;
+        }
+        for (const auto* statement :
+             {&db::transaction_statements::begin, &db::seed_statements::lock, &db::transaction_statements::rollback}) {
+          const auto outcome = co_await acquired->execute(*statement, {});
+          steps.push_back(outcome.has_value() ? "ok" : error_message(outcome));
+        }
+      },
+      asio::detached);
   db::Result<db::Rows> queued;
   start(io, *pool, db::ping, {}, queued);  // waits for the lease to end
   io.run();

@@ -135,8 +135,8 @@ TEST_P(AbandonedRequests, ClientsThatLeaveMidRequestLeaveNoConnectionBehind) {
   // Every abandoned request still runs to its end (a client leaving does not cancel a query),
   // and then every connection is back in the pool.
   auto http = service.client();
-  EXPECT_TRUE(wait_for_gauge(http, R"(http_requests_total{route="/bench/sleep",method="GET",status="200"})",
-                             leaving_clients));
+  EXPECT_TRUE(
+      wait_for_gauge(http, R"(http_requests_total{route="/bench/sleep",method="GET",status="200"})", leaving_clients));
   EXPECT_EQ(gauge(http, in_use), 0u);
   EXPECT_EQ(gauge(http, waiters), 0u);
 
@@ -148,9 +148,9 @@ TEST_P(AbandonedRequests, ClientsThatLeaveMidRequestLeaveNoConnectionBehind) {
   EXPECT_EQ(http.get("/healthz").status(), 200);
 }
 
-
 INSTANTIATE_TEST_SUITE_P(EachDriver, AbandonedRequests,
-                         ::testing::Values(Driver{db::DbMode::async, false, "Async"}, Driver{db::DbMode::sync, false, "Sync"},
+                         ::testing::Values(Driver{db::DbMode::async, false, "Async"},
+                                           Driver{db::DbMode::sync, false, "Sync"},
                                            Driver{db::DbMode::async, true, "Pipelined"}),
                          driver_name);
 

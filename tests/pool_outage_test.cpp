@@ -3,12 +3,12 @@
 #include "db/pool.hpp"
 #include "support/db_results.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <optional>
 #include <vector>
@@ -52,10 +52,13 @@ TEST(PoolOutage, RequestsQueuedBehindAFailedConnectFailFastInsteadOfWaitingOutTh
   std::vector<std::pair<std::optional<db::ErrorKind>, Clock::duration>> outcomes;
   const auto started = Clock::now();
   for (int i = 0; i < 3; ++i) {  // the first connects, the others queue behind it
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-      const auto outcome = co_await pool->execute(db::ping, {});
-      outcomes.emplace_back(error_kind(outcome), Clock::now() - started);
-    }, boost::asio::detached);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          const auto outcome = co_await pool->execute(db::ping, {});
+          outcomes.emplace_back(error_kind(outcome), Clock::now() - started);
+        },
+        boost::asio::detached);
   }
   io.run_for(10s);
   ASSERT_EQ(outcomes.size(), 3u);
@@ -69,12 +72,12 @@ TEST(PoolOutage, RequestsQueuedBehindAFailedConnectFailFastInsteadOfWaitingOutTh
 TEST(PoolOutage, UnreachableDatabaseFailsFastAsUnavailable) {
   for (const auto mode : {db::DbMode::async, db::DbMode::sync}) {
     asio::io_context io{1};
-    auto pool = db::Pool::create(io.get_executor(), db::PoolOptions{.max_connections = 2},
-                                 db::make_connection_factory(mode, io.get_executor(),
-                                                             {.database_url = "postgresql://x@127.0.0.1:1/none"}));
+    auto pool = db::Pool::create(
+        io.get_executor(), db::PoolOptions{.max_connections = 2},
+        db::make_connection_factory(mode, io.get_executor(), {.database_url = "postgresql://x@127.0.0.1:1/none"}));
     db::Result<db::Rows> outcome;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { outcome = co_await pool->execute(db::ping, {}); },
-                   asio::detached);
+    asio::co_spawn(
+        io, [&]() -> asio::awaitable<void> { outcome = co_await pool->execute(db::ping, {}); }, asio::detached);
     io.run();
     EXPECT_EQ(error_kind(outcome), db::ErrorKind::unavailable);
     EXPECT_FALSE(outcome.has_value() || outcome.error().message.empty());

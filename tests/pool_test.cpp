@@ -20,8 +20,9 @@ class PoolSessions : public ::testing::TestWithParam<db::DbMode> {
  protected:
   // One connection, so that a connection given back is the one the next caller would get.
   std::shared_ptr<db::Pool> one_connection() {
-    return db::Pool::create(io_.get_executor(), db::PoolOptions{.max_connections = 1},
-                            db::make_connection_factory(GetParam(), io_.get_executor(), {.database_url = database_url()}));
+    return db::Pool::create(
+        io_.get_executor(), db::PoolOptions{.max_connections = 1},
+        db::make_connection_factory(GetParam(), io_.get_executor(), {.database_url = database_url()}));
   }
 
   template <class T>
@@ -44,13 +45,9 @@ TEST_P(PoolSessions, AConnectionGivenBackInsideATransactionIsNeverHandedOutAgain
     auto lease = co_await pool->acquire();
     if (!lease) co_return lease.error();
     if (auto begun = co_await lease->execute(db::transaction_statements::begin, {}); !begun) co_return begun.error();
-    auto rows = co_await lease->execute(db::user_statements::insert, db::Params()
-                                                                         .add(std::string_view(name))
-                                                                         .add_null()
-                                                                         .add_null()
-                                                                         .add_null()
-                                                                         .add_null()
-                                                                         .add_null());
+    auto rows = co_await lease->execute(
+        db::user_statements::insert,
+        db::Params().add(std::string_view(name)).add_null().add_null().add_null().add_null().add_null());
     if (!rows) co_return rows.error();
     co_return rows->integer(0, 0);
   }());  // the lease ends here, its transaction open

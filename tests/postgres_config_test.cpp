@@ -253,8 +253,8 @@ TEST_F(InitScripts, InTheImageTheAppRoleCanCreateTablesInPostgresDbWhateverItsNa
 TEST_F(InitScripts, TheAppRolePasswordNeverReachesTheServerLog) {
   const ScratchRole image_user(ScratchRole::Kind::superuser);
   const auto result = run_scripts_as_the_image(
-      image_user, {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=" + role_password_,
-                   "PGOPTIONS=-c log_statement=all"});
+      image_user,
+      {"APP_DB_USER=" + role_from_environment_, "APP_DB_PASSWORD=" + role_password_, "PGOPTIONS=-c log_statement=all"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
   const std::filesystem::path log_file = PgSession(PgTarget::admin()).value("SELECT pg_current_logfile()");

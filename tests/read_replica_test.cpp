@@ -201,7 +201,8 @@ TEST_P(ReadReplica, AWriteThatReachesAStandbyIs503AndItsConnectionIsReplaced) {
   RunningService service(config);
   auto http = service.client();
   const auto service_backends = [this] {
-    return standby_->scalar("SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = 'coffeehouse'");
+    return standby_->scalar(
+        "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = 'coffeehouse'");
   };
   ASSERT_EQ(coffee_title(http), "Replicated Roast");  // reads work on a standby
   const auto first_backend = service_backends();

@@ -99,8 +99,9 @@ Clock::duration expect_fail_fast_then_recovery(const std::vector<Exchange>& exch
     }
     if (exchange.sent >= back + recovery_bound) {
       ++sent_after_recovery_bound;
-      EXPECT_TRUE(exchange.succeeded()) << "sent " << seconds(exchange.sent - back) << " s after PostgreSQL was back: "
-                                        << exchange.status << " " << exchange.detail;
+      EXPECT_TRUE(exchange.succeeded()) << "sent " << seconds(exchange.sent - back)
+                                        << " s after PostgreSQL was back: " << exchange.status << " "
+                                        << exchange.detail;
     }
   }
   if (slowest == nullptr) {
@@ -120,7 +121,8 @@ Clock::duration expect_fail_fast_then_recovery(const std::vector<Exchange>& exch
   }
   const auto recovery = *first_success_after_back - back;
   std::cout << "[ reliability ] " << failures << " of " << exchanges.size() << " requests failed; first success "
-            << seconds(recovery) << " s after PostgreSQL was back; slowest answer " << seconds(slowest->took()) << " s\n";
+            << seconds(recovery) << " s after PostgreSQL was back; slowest answer " << seconds(slowest->took())
+            << " s\n";
   return recovery;
 }
 
@@ -128,9 +130,9 @@ Clock::duration expect_fail_fast_then_recovery(const std::vector<Exchange>& exch
 // connection died while its INSERT ran has an unknown outcome (PostgreSQL may have committed just
 // before the connection went) and was answered 503: such writes may be stored too, but at most
 // one per statement in flight when the connections died, i.e. per pool connection.
-void expect_acknowledged_writes_stored(const PrivateCluster& cluster, const std::string& prefix,
-                                       std::int64_t coffee_id, const std::vector<Exchange>& exchanges,
-                                       std::size_t in_flight_at_most, Outage outage = Outage::must_show) {
+void expect_acknowledged_writes_stored(const PrivateCluster& cluster, const std::string& prefix, std::int64_t coffee_id,
+                                       const std::vector<Exchange>& exchanges, std::size_t in_flight_at_most,
+                                       Outage outage = Outage::must_show) {
   std::set<std::string> acknowledged;
   std::size_t refused = 0;
   for (const auto& exchange : exchanges) {
@@ -205,8 +207,9 @@ TEST_P(Reliability, KilledBackendCrashRestartsPostgresAndTheServiceRecoversWitho
   // (sync mode may hold a single connection, and the killed backend is gone either way).
   [[maybe_unused]] const auto witness =
       connect_or_throw(with_application_name(cluster.database_url(), "crash_witness"));
-  const auto sessions_sql = "SELECT pid || ' ' || backend_start FROM pg_stat_activity "
-                            "WHERE application_name IN ('coffeehouse', 'crash_witness')";
+  const auto sessions_sql =
+      "SELECT pid || ' ' || backend_start FROM pg_stat_activity "
+      "WHERE application_name IN ('coffeehouse', 'crash_witness')";
   const auto survivors = [&](const std::vector<std::string>& before) {
     const auto after = cluster.column(sessions_sql);
     return std::count_if(before.begin(), before.end(),

@@ -1,13 +1,13 @@
+#include "seed/seed_data.hpp"
 #include "seed/offline_generator.hpp"
 #include "seed/random_data_api.hpp"
-#include "seed/seed_data.hpp"
 #include "support/migrations_cli.hpp"
-#include "support/test_certificates.hpp"
 #include "support/random_data_api_fixtures.hpp"
+#include "support/test_certificates.hpp"
 #include "support/tls_fixture_server.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -20,13 +20,13 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using test_support::address_fixture;
+using test_support::array_body;
+using test_support::coffee_fixture;
 using test_support::RecordedRequest;
 using test_support::ScriptedResponse;
 using test_support::test_pki;
 using test_support::TlsFixtureServer;
-using test_support::address_fixture;
-using test_support::array_body;
-using test_support::coffee_fixture;
 
 std::string error_of(const SeedResult<std::vector<CoffeeSeed>>& result) {
   return result ? "no error" : result.error().message;
@@ -275,8 +275,8 @@ bool is_coffee(const RecordedRequest& request) { return request.target.starts_wi
 TEST(SeedFetch, FetchesCoffeesAndAddressesConcurrently) {
   constexpr auto answer_after = 250ms;
   TlsFixtureServer server{test_pki().localhost, [&](const RecordedRequest& request) {
-                            const auto body = is_coffee(request) ? array_body(3, coffee_fixture)
-                                                                 : array_body(3, address_fixture);
+                            const auto body =
+                                is_coffee(request) ? array_body(3, coffee_fixture) : array_body(3, address_fixture);
                             return ScriptedResponse{200, body, {}, answer_after};
                           }};
 
@@ -323,7 +323,8 @@ TEST(SeedFetch, FallsBackToSingleCallsWhenTheSizeParameterIsRefused) {
 
 TEST(SeedFetch, RejectsAResponseOfTheWrongShape) {
   TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest& request) {
-                            if (!is_coffee(request)) return ScriptedResponse{200, array_body(2, address_fixture), {}, 0ms};
+                            if (!is_coffee(request))
+                              return ScriptedResponse{200, array_body(2, address_fixture), {}, 0ms};
                             auto coffees = json::parse(array_body(2, coffee_fixture)).as_array();
                             coffees[1].as_object()["notes"] = json::array{"crisp"};
                             return ScriptedResponse{200, json::serialize(coffees), {}, 0ms};
@@ -338,7 +339,8 @@ TEST(SeedFetch, RejectsAResponseOfTheWrongShape) {
 
 TEST(SeedFetch, ReportsAFailingEndpointAsAnError) {
   TlsFixtureServer server{test_pki().localhost, [](const RecordedRequest& request) {
-                            if (is_coffee(request)) return ScriptedResponse{200, array_body(2, coffee_fixture), {}, 0ms};
+                            if (is_coffee(request))
+                              return ScriptedResponse{200, array_body(2, coffee_fixture), {}, 0ms};
                             return ScriptedResponse{503, "{}", {}, 0ms};
                           }};
 

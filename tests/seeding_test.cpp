@@ -1,6 +1,6 @@
 // First-start seeding against a real database and a local stand-in for random-data-api.com.
-#include "seed/offline_generator.hpp"
 #include "db/seed_store.hpp"
+#include "seed/offline_generator.hpp"
 #include "support/db_results.hpp"
 #include "support/migrations_cli.hpp"
 #include "support/random_data_api_fixtures.hpp"
@@ -10,10 +10,10 @@
 #include "support/test_env.hpp"
 #include "support/tls_fixture_server.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
@@ -134,7 +134,8 @@ TEST(Seeding, AnUnusableApiFallsBackToTheOfflineGenerator) {
   wait_until_ready(service);
   EXPECT_EQ(database.count("coffee"), 10);
   EXPECT_EQ(database.count("users"), 10);
-  EXPECT_EQ(database.column("SELECT count(*) FROM coffee WHERE title LIKE 'Cascara Blend%'"), std::vector<std::string>{"0"});
+  EXPECT_EQ(database.column("SELECT count(*) FROM coffee WHERE title LIKE 'Cascara Blend%'"),
+            std::vector<std::string>{"0"});
   EXPECT_EQ(database.column("SELECT DISTINCT (SELECT count(*) FROM json_object_keys(address))::text FROM users"),
             std::vector<std::string>{"23"});
 }

@@ -1,7 +1,7 @@
 #include "handlers/user_input.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace coffeehouse::handlers {
 namespace {
@@ -55,7 +55,8 @@ TEST(NewUserInput, WrongTypesAre400AndBadValuesAre422) {
 
 TEST(NewUserInput, InvalidUtf8AndExcessiveNestingAreMalformed) {
   EXPECT_EQ(status_of(parse("{\"name\":\"\xff\xfe\"}")), 400u);
-  EXPECT_EQ(status_of(parse(R"({"name":"Ann","address":)" + std::string(100, '[') + std::string(100, ']') + "}")), 400u);
+  EXPECT_EQ(status_of(parse(R"({"name":"Ann","address":)" + std::string(100, '[') + std::string(100, ']') + "}")),
+            400u);
 }
 
 TEST(NewUserInput, ContentTypeMustBeJson) {
@@ -88,10 +89,10 @@ Refusal new_user_refusal(std::string body) {
 std::string nested_arrays(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 TEST(BadInput, DuplicateKeysAre400WhereverTheyAre) {
-  for (const std::string body : {R"({"name":"A","name":"B"})", R"({"name":"A","n\u0061me":"B"})",
-                                 R"({"name":"A","address":{"city":"X","city":"Y"}})",
-                                 R"({"name":"A","address":{"a":[{"k":1,"k":2}]}})",
-                                 R"({"name":"A","coffee_id":null,"coffee_id":1})"}) {
+  for (const std::string body :
+       {R"({"name":"A","name":"B"})", R"({"name":"A","n\u0061me":"B"})",
+        R"({"name":"A","address":{"city":"X","city":"Y"}})", R"({"name":"A","address":{"a":[{"k":1,"k":2}]}})",
+        R"({"name":"A","coffee_id":null,"coffee_id":1})"}) {
     const auto refusal = new_user_refusal(body);
     EXPECT_EQ(refusal.status, 400u) << body;
     EXPECT_EQ(refusal.code, "duplicate_key") << body;
@@ -101,7 +102,8 @@ TEST(BadInput, DuplicateKeysAre400WhereverTheyAre) {
 }
 
 TEST(BadInput, NumbersBeyondIntegerOrDoubleRangeAreRefusedNotRounded) {
-  for (const std::string coffee_id : {"1e400", "-1e400", "99999999999999999999", "18446744073709551616", "1e2", "1.0"}) {
+  for (const std::string coffee_id :
+       {"1e400", "-1e400", "99999999999999999999", "18446744073709551616", "1e2", "1.0"}) {
     const auto refusal = new_user_refusal(R"({"name":"A","coffee_id":)" + coffee_id + "}");
     EXPECT_EQ(refusal.status, 400u) << coffee_id;
     EXPECT_EQ(refusal.code, "invalid_type") << coffee_id;
@@ -123,13 +125,13 @@ TEST(BadInput, NestingIsLimitedTo32LevelsWithTheBodyAsTheFirst) {
 }
 
 TEST(BadInput, InvalidUtf8AnywhereIs400) {
-  for (const std::string body : {"{\"name\":\"\xc0\x80\"}",           // overlong NUL
-                                 "{\"name\":\"\xed\xa0\x80\"}",       // UTF-8-encoded surrogate
-                                 "{\"name\":\"\xe2\x82\"}",           // truncated sequence
-                                 "{\"name\":\"\xf4\x90\x80\x80\"}",   // beyond U+10FFFF
-                                 "{\"na\xffme\":\"A\"}",                // in a key
+  for (const std::string body : {"{\"name\":\"\xc0\x80\"}",                        // overlong NUL
+                                 "{\"name\":\"\xed\xa0\x80\"}",                    // UTF-8-encoded surrogate
+                                 "{\"name\":\"\xe2\x82\"}",                        // truncated sequence
+                                 "{\"name\":\"\xf4\x90\x80\x80\"}",                // beyond U+10FFFF
+                                 "{\"na\xffme\":\"A\"}",                           // in a key
                                  "{\"name\":\"A\",\"address\":{\"c\":\"\xff\"}}",  // nested
-                                 R"({"name":"\ud800"})",                 // lone surrogate escape
+                                 R"({"name":"\ud800"})",                           // lone surrogate escape
                                  R"({"name":"\udc00x"})"}) {
     const auto refusal = new_user_refusal(body);
     EXPECT_EQ(refusal.status, 400u) << body;
@@ -139,11 +141,11 @@ TEST(BadInput, InvalidUtf8AnywhereIs400) {
 }
 
 TEST(BadInput, WrongTypesAre400) {
-  for (const std::string body : {R"({"name":{"first":"A"}})", R"({"name":true})", R"({"name":"A","surname":["B"]})",
-                                 R"({"name":"A","has_sale":1})", R"({"name":"A","has_sale":"true"})",
-                                 R"({"name":"A","address":["Berlin"]})", R"({"name":"A","address":7})",
-                                 R"({"name":"A","coffee_id":[1]})", R"({"name":"A","coffee_id":{"id":1}})", "null",
-                                 "7", R"("name")"}) {
+  for (const std::string body :
+       {R"({"name":{"first":"A"}})", R"({"name":true})", R"({"name":"A","surname":["B"]})",
+        R"({"name":"A","has_sale":1})", R"({"name":"A","has_sale":"true"})", R"({"name":"A","address":["Berlin"]})",
+        R"({"name":"A","address":7})", R"({"name":"A","coffee_id":[1]})", R"({"name":"A","coffee_id":{"id":1}})",
+        "null", "7", R"("name")"}) {
     const auto refusal = new_user_refusal(body);
     EXPECT_EQ(refusal.status, 400u) << body;
     EXPECT_EQ(refusal.code, "invalid_type") << body;

@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   client.assign(asio::local::stream_protocol(), ends[1]);
 
   require(budget.try_take(), "connection budget");
-  asio::co_spawn(app.io(), coffeehouse::net::serve_connection(std::move(server), app.handler(), limits, registry, budget),
+  asio::co_spawn(app.io(),
+                 coffeehouse::net::serve_connection(std::move(server), app.handler(), limits, registry, budget),
                  asio::detached);
   std::string answers;
   asio::co_spawn(

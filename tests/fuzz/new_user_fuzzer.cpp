@@ -37,8 +37,7 @@ void require_storable_json(const boost::json::value& value) {
         require_storable_json(member.value());
       }
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -69,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(!ec && body.is_object() && body.at("address").is_object(), "the stored address is not a JSON object");
     require_storable_json(body.at("address"));
   }
-  if (user.coffee_id) require(*user.coffee_id >= 1 && *user.coffee_id <= handlers::max_serial_id, "coffee_id out of range");
+  if (user.coffee_id)
+    require(*user.coffee_id >= 1 && *user.coffee_id <= handlers::max_serial_id, "coffee_id out of range");
   return 0;
 }

@@ -2,8 +2,8 @@
 
 #include "handlers/routes.hpp"
 
-#include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -34,8 +34,12 @@ OfflineApp::OfflineApp()
                              [] { return std::make_unique<UnreachableConnection>(); })),
       state_{.expected_heads = {}, .seeding_finished{true}, .bench_routes = true},
       reads_(io_.get_executor(), *pool_, nullptr, {}),
-      services_{db::UserStore(*pool_, reads_), db::CoffeeStore(reads_), db::SchemaStore(*pool_), db::BenchStore(*pool_),
-                reads_, state_,
+      services_{db::UserStore(*pool_, reads_),
+                db::CoffeeStore(reads_),
+                db::SchemaStore(*pool_),
+                db::BenchStore(*pool_),
+                reads_,
+                state_,
                 [this]() -> boost::asio::awaitable<metrics::Snapshot> {
                   co_return metrics::Snapshot{metrics::WorkerMetrics(router_.patterns().size()), {}, {}, {}, {}};
                 },
@@ -58,10 +62,17 @@ void require(bool condition, std::string_view what) {
 void require_api_answer(const net::Response& response) {
   const auto status = response.result_int();
   switch (status) {
-    case 200: case 201: case 400: case 404: case 405: case 413: case 415: case 422: case 431: case 503:
-      break;
-    default:
-      require(false, "unexpected status " + std::to_string(status) + ": " + response.body());
+    case 200:
+    case 201:
+    case 400:
+    case 404:
+    case 405:
+    case 413:
+    case 415:
+    case 422:
+    case 431:
+    case 503: break;
+    default: require(false, "unexpected status " + std::to_string(status) + ": " + response.body());
   }
   if (status >= 400) {
     boost::system::error_code ec;

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto text = "/fuzz?" + std::string(input);
   const auto target = boost::urls::parse_origin_form(text);  // a view into `text`
-  if (!target) return 0;  // the router answers 400 before any handler sees it
+  if (!target) return 0;                                     // the router answers 400 before any handler sees it
 
   coffeehouse::net::Request request{coffeehouse::net::http::verb::get, "/fuzz", 11};
   coffeehouse::net::RequestContext context{request, "/fuzz/{id}", {}, target->params()};

@@ -13,7 +13,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace http = coffeehouse::net::http;
   static coffeehouse::fuzz::OfflineApp app;
-  static constexpr std::array methods{http::verb::get, http::verb::post, http::verb::put, http::verb::delete_,
+  static constexpr std::array methods{http::verb::get,  http::verb::post,    http::verb::put,  http::verb::delete_,
                                       http::verb::head, http::verb::options, http::verb::patch};
   if (size == 0) return 0;
   const auto method = methods[data[0] % methods.size()];

@@ -22,8 +22,8 @@ db::PgConnPtr connect_or_throw(const std::string& url) {
 std::vector<std::string> first_column(PGconn* conn, const std::string& sql, std::initializer_list<std::string> params) {
   std::vector<const char*> values;
   for (const auto& param : params) values.push_back(param.c_str());
-  db::PgResultPtr result(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                                      nullptr, nullptr, 0));
+  db::PgResultPtr result(
+      PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     throw std::runtime_error(sql + ": " + PQresultErrorMessage(result.get()));

@@ -32,6 +32,6 @@ std::string setup_name(const ::testing::TestParamInfo<ServiceSetup>& info);
 
 }  // namespace coffeehouse::testing
 
-#define COFFEEHOUSE_EVERY_SETUP(suite) \
+#define COFFEEHOUSE_EVERY_SETUP(suite)                                                              \
   INSTANTIATE_TEST_SUITE_P(Setups, suite, ::testing::ValuesIn(coffeehouse::testing::every_setup()), \
                            coffeehouse::testing::setup_name)

@@ -1,9 +1,9 @@
 #include "support/http_client.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
 
 #include <array>
 

@@ -24,7 +24,8 @@ class MigrationsOnScratchDatabase : public ::testing::Test {
     return migrate(database_, versions, std::move(args));
   }
   // The same, failing the test unless the command succeeds.
-  void migrate_or_fail(std::vector<std::string> args, const std::filesystem::path& versions = diamond_versions_dir()) const {
+  void migrate_or_fail(std::vector<std::string> args,
+                       const std::filesystem::path& versions = diamond_versions_dir()) const {
     const auto result = migrate_here(std::move(args), versions);
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }

@@ -146,11 +146,10 @@ PsqlResult run_psql(const PgTarget& target, const std::vector<std::string>& args
                                  "PGDATABASE=" + target.database, "PGAPPNAME=postgres_config_test"};
   extra.insert(extra.end(), environment.begin(), environment.end());
   // APP_DB_*: the init scripts read them (pg-conf/initdb/05-app-role.sql); only a test sets them.
-  return run_process(std::move(command), inherited_environment(
-                                             [](std::string_view entry) {
-                                               return entry.starts_with("PG") || entry.starts_with("APP_DB_");
-                                             },
-                                             extra));
+  return run_process(
+      std::move(command),
+      inherited_environment(
+          [](std::string_view entry) { return entry.starts_with("PG") || entry.starts_with("APP_DB_"); }, extra));
 }
 
 std::vector<std::filesystem::path> init_scripts() {

@@ -51,8 +51,8 @@ std::string address_text_fixture(std::int64_t id) {
   auto text = boost::json::serialize(address);
   text.pop_back();  // the closing brace
   const auto index = static_cast<std::size_t>(id);
-  text += ", \"latitude\": " + std::string(coordinates[index % coordinates.size()]) + ",\"longitude\" :" +
-          std::string(coordinates[(index + 1) % coordinates.size()]) + " }";
+  text += ", \"latitude\": " + std::string(coordinates[index % coordinates.size()]) +
+          ",\"longitude\" :" + std::string(coordinates[(index + 1) % coordinates.size()]) + " }";
   return text;
 }
 

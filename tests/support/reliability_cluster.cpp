@@ -157,8 +157,8 @@ PrivateCluster::PrivateCluster() : PrivateCluster(Unstarted{}) {
   database_url_ = database_url_on({port_});
 
   std::ostringstream migration_log;
-  const auto migrated = db::migrations::upgrade({database_url_, versions_dir()}, "heads",
-                                                db::migrations::SqlMode::run, migration_log);
+  const auto migrated =
+      db::migrations::upgrade({database_url_, versions_dir()}, "heads", db::migrations::SqlMode::run, migration_log);
   if (!migrated) throw std::runtime_error("private cluster: migrations failed: " + migrated.error().message);
 }
 
@@ -187,16 +187,18 @@ void PrivateCluster::stop() { pg_cluster("stop"); }
 void PrivateCluster::start() { pg_cluster("start"); }
 
 int PrivateCluster::service_backends_waiting_on(const std::string& wait_event) const {
-  return std::stoi(scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
-                          "AND state = 'active' AND wait_event = $1",
-                          {wait_event}));
+  return std::stoi(
+      scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'coffeehouse' "
+             "AND state = 'active' AND wait_event = $1",
+             {wait_event}));
 }
 
 bool PrivateCluster::terminate_backend_waiting_on(const std::string& wait_event) {
   // Chosen and signalled in one statement, so the backend cannot be swapped in between.
-  return scalar("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
-                "WHERE application_name = 'coffeehouse' AND state = 'active' AND wait_event = $1",
-                {wait_event}) != "0";
+  return scalar(
+             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+             "WHERE application_name = 'coffeehouse' AND state = 'active' AND wait_event = $1",
+             {wait_event}) != "0";
 }
 
 int PrivateCluster::kill_a_service_backend() {
@@ -217,7 +219,8 @@ int PrivateCluster::kill_a_service_backend() {
   throw std::runtime_error("private cluster: the service kept no backend alive long enough to kill");
 }
 
-std::vector<std::string> PrivateCluster::column(const std::string& sql, std::initializer_list<std::string> params) const {
+std::vector<std::string> PrivateCluster::column(const std::string& sql,
+                                                std::initializer_list<std::string> params) const {
   auto conn = connect_or_throw(admin_url_);
   try {
     return first_column(conn.get(), sql, params);
@@ -231,7 +234,8 @@ std::string PrivateCluster::scalar(const std::string& sql, std::initializer_list
   return rows.empty() ? std::string() : rows.front();
 }
 
-std::string PrivateCluster::pg_cluster(const std::string& command, const std::vector<std::string>& extra_arguments) const {
+std::string PrivateCluster::pg_cluster(const std::string& command,
+                                       const std::vector<std::string>& extra_arguments) const {
   try {
     return testing::pg_cluster(cluster_dir_, command, extra_arguments);
   } catch (const std::runtime_error& error) {

@@ -45,11 +45,10 @@ void Load::run_client(const std::stop_token& stop, int client) {
     exchange.sent = Clock::now();
     try {
       if (!http) http = std::make_unique<HttpClient>(port_);
-      const auto result =
-          exchange.is_write
-              ? http->post_json("/users", boost::json::serialize(boost::json::object{{"name", exchange.name},
-                                                                                     {"coffee_id", coffee_id_}}))
-              : http->get("/coffee/" + std::to_string(coffee_id_));
+      const auto result = exchange.is_write
+                              ? http->post_json("/users", boost::json::serialize(boost::json::object{
+                                                              {"name", exchange.name}, {"coffee_id", coffee_id_}}))
+                              : http->get("/coffee/" + std::to_string(coffee_id_));
       exchange.status = result.status();
       exchange.retry_after = !result.header("Retry-After").empty();
       if (!exchange.succeeded()) exchange.detail = result.error_code();

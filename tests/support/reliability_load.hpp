@@ -14,9 +14,9 @@ using Clock = std::chrono::steady_clock;
 
 struct Exchange {
   bool is_write = false;
-  std::string name;       // a write's user name, unique per write
-  unsigned status = 0;    // 0: no HTTP answer (the connection failed)
-  std::string detail;     // the error code of an error answer, or what the socket said
+  std::string name;     // a write's user name, unique per write
+  unsigned status = 0;  // 0: no HTTP answer (the connection failed)
+  std::string detail;   // the error code of an error answer, or what the socket said
   bool retry_after = false;
   Clock::time_point sent;
   Clock::time_point answered;

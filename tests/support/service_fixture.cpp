@@ -89,17 +89,19 @@ std::string query_scalar(const std::string& sql, std::initializer_list<std::stri
 }
 
 std::int64_t insert_coffee(const std::string& title, const std::string& notes_array_literal) {
-  return std::stoll(query_scalar(
-      "INSERT INTO coffee (title, origin, intensifier, notes) VALUES ($1, 'Huila, Colombia', 'bright', $2) RETURNING id",
-      {title, notes_array_literal}));
+  return std::stoll(
+      query_scalar("INSERT INTO coffee (title, origin, intensifier, notes) VALUES ($1, 'Huila, Colombia', 'bright', "
+                   "$2) RETURNING id",
+                   {title, notes_array_literal}));
 }
 
 void delete_coffee(std::int64_t id) {
   // One statement: its UPDATE and DELETE see the same users, so no user committed before it
   // still points at the coffee when the row goes.
-  query_scalar("WITH detached AS (UPDATE users SET coffee_id = NULL WHERE coffee_id = $1) "
-               "DELETE FROM coffee WHERE id = $1",
-               {std::to_string(id)});
+  query_scalar(
+      "WITH detached AS (UPDATE users SET coffee_id = NULL WHERE coffee_id = $1) "
+      "DELETE FROM coffee WHERE id = $1",
+      {std::to_string(id)});
 }
 
 }  // namespace coffeehouse::testing

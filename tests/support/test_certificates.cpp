@@ -71,8 +71,8 @@ Signed make_certificate(long serial, const char* common_name, const Signed* issu
   check(X509_set_pubkey(certificate, made.key.get()) == 1, "X509_set_pubkey");
 
   auto* subject = X509_get_subject_name(certificate);
-  check(X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name),
-                                   -1, -1, 0) == 1,
+  check(X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name), -1,
+                                   -1, 0) == 1,
         "X509_NAME_add_entry_by_txt");
   auto* issuer_certificate = issuer ? issuer->certificate.get() : certificate;
   check(X509_set_issuer_name(certificate, X509_get_subject_name(issuer_certificate)) == 1, "X509_set_issuer_name");

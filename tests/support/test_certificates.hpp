@@ -13,10 +13,10 @@ struct PemIdentity {
 };
 
 struct TestPki {
-  std::string authority_certificate;      // the test CA, PEM
-  std::filesystem::path authority_file;   // the same CA on disk, for HttpsClientOptions::extra_ca_file
-  PemIdentity localhost;                  // SAN DNS:localhost, IP:127.0.0.1, signed by the test CA
-  PemIdentity other_name;                 // SAN DNS:other.invalid, signed by the test CA
+  std::string authority_certificate;     // the test CA, PEM
+  std::filesystem::path authority_file;  // the same CA on disk, for HttpsClientOptions::extra_ca_file
+  PemIdentity localhost;                 // SAN DNS:localhost, IP:127.0.0.1, signed by the test CA
+  PemIdentity other_name;                // SAN DNS:other.invalid, signed by the test CA
 };
 
 // Made on first use (EC P-256 keys: fast) and shared by every test; the CA file lives in a
