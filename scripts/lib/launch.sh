@@ -12,16 +12,18 @@
 # start and scripts/pgbouncer start do) on a freshly picked port. Sets started_port.
 started_port=""
 start_on_free_port() {
-  local what="$1" start_fn="$2" attempt port
+  # Underscored locals: bash scopes dynamically, so START_FN sees them and must not find its own
+  # names (a 'port' here would hide the caller's 'port' from it).
+  local _what="$1" _start_fn="$2" _attempt _port
   shift 2
-  for attempt in 1 2 3; do
-    port="$(pick_free_port)"
-    if "$start_fn" "$port" "$@"; then
-      started_port="$port"
+  for _attempt in 1 2 3; do
+    _port="$(pick_free_port)"
+    if "$_start_fn" "$_port" "$@"; then
+      started_port="$_port"
       return 0
     fi
-    if ! port_in_use "$port" || ((attempt == 3)); then die "could not start $what"; fi
-    note "port $port was taken meanwhile; retrying $what with another"
+    if ! port_in_use "$_port" || ((_attempt == 3)); then die "could not start $_what"; fi
+    note "port $_port was taken meanwhile; retrying $_what with another"
   done
 }
 
@@ -33,38 +35,38 @@ start_on_free_port() {
 served_pid=""
 served_port=""
 serve_on_free_port() {
-  local what="$1" log="$2" ready_path="$3" launch_fn="$4" attempt port
+  local _what="$1" _log="$2" _ready_path="$3" _launch_fn="$4" _attempt _port
   shift 4
-  for attempt in 1 2 3; do
-    port="$(pick_free_port)"
-    "$launch_fn" "$port" "$@"
+  for _attempt in 1 2 3; do
+    _port="$(pick_free_port)"
+    "$_launch_fn" "$_port" "$@"
     served_pid=$!
-    if wait_until_serving "$served_pid" "http://127.0.0.1:$port$ready_path"; then
-      served_port="$port"
+    if wait_until_serving "$served_pid" "http://127.0.0.1:$_port$_ready_path"; then
+      served_port="$_port"
       return 0
     fi
     if kill -0 "$served_pid" 2>/dev/null; then
       kill -TERM "$served_pid" 2>/dev/null || true
       wait "$served_pid" 2>/dev/null || true
-      tail -n 20 "$log" >&2
-      die "$what did not answer GET $ready_path within 20 s (log: $log)"
+      tail -n 20 "$_log" >&2
+      die "$_what did not answer GET $_ready_path within 20 s (log: $_log)"
     fi
     wait "$served_pid" 2>/dev/null || true
     served_pid=""
-    if ((attempt == 3)) || ! grep -qiE 'address already in use|connection in use' "$log"; then
-      tail -n 20 "$log" >&2
-      die "$what exited during start-up (log: $log)"
+    if ((_attempt == 3)) || ! grep -qiE 'address already in use|connection in use' "$_log"; then
+      tail -n 20 "$_log" >&2
+      die "$_what exited during start-up (log: $_log)"
     fi
-    note "port $port was taken meanwhile; retrying $what with another"
+    note "port $_port was taken meanwhile; retrying $_what with another"
   done
 }
 
 # wait_until_serving PID URL: whether URL answered 2xx within 20 s while PID kept running.
 wait_until_serving() {
-  local pid="$1" url="$2" _
+  local _pid="$1" _url="$2" _
   for _ in {1..200}; do
-    if curl -fsS --max-time 5 -o /dev/null "$url" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || return 1
+    if curl -fsS --max-time 5 -o /dev/null "$_url" 2>/dev/null; then return 0; fi
+    kill -0 "$_pid" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
