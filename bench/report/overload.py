@@ -32,6 +32,9 @@ COLUMNS = (
     "max_us",
     "rss_peak_kb",     # the service's peak RSS during the step (VmHWM, reset before it)
     "cpu_ticks",       # the service's user + system CPU during the step
+    "db_ticks",        # PostgreSQL's (the postmaster and every process under it)
+    "wrk_ms",          # wrk's, in milliseconds (the bench shell's children's times)
+    "machine_ticks",   # every CPU's busy time: the three above, and the kernel's work for them
     "clk_tck",         # ticks per second
 )
 
@@ -56,13 +59,32 @@ class Step(WrkCounts):
     max_us: int
     rss_peak_kb: int
     cpu_ticks: int
+    db_ticks: int
+    wrk_ms: int
+    machine_ticks: int
     clk_tck: int
+
+    def _per_success(self, seconds: float) -> float | None:
+        if self.successes == 0 or self.clk_tck == 0:
+            return None
+        return seconds * 1e6 / self.successes
 
     @property
     def cpu_us_per_success(self) -> float | None:
-        if self.successes == 0 or self.clk_tck == 0:
-            return None
-        return self.cpu_ticks * 1e6 / self.clk_tck / self.successes
+        """The service's CPU per 2xx answer."""
+        return self._per_success(self.cpu_ticks / self.clk_tck) if self.clk_tck else None
+
+    @property
+    def db_us_per_success(self) -> float | None:
+        return self._per_success(self.db_ticks / self.clk_tck) if self.clk_tck else None
+
+    @property
+    def wrk_us_per_success(self) -> float | None:
+        return self._per_success(self.wrk_ms / 1000)
+
+    @property
+    def machine_us_per_success(self) -> float | None:
+        return self._per_success(self.machine_ticks / self.clk_tck) if self.clk_tck else None
 
 
 def read_steps(path: pathlib.Path) -> list[Step]:
@@ -94,6 +116,14 @@ class Point:
     p99_us: float
     rss_peak_kb: int
     cpu_us_per_success: float | None
+    db_us_per_success: float | None
+    wrk_us_per_success: float | None
+    machine_us_per_success: float | None
+
+
+def _median_of(runs: list[Step], name: str) -> float | None:
+    values = [value for value in (getattr(run, name) for run in runs) if value is not None]
+    return statistics.median(values) if values else None
 
 
 def points(steps: list[Step]) -> list[Point]:
@@ -102,7 +132,6 @@ def points(steps: list[Step]) -> list[Point]:
     for mode in modes_of(steps):
         for connections in sorted({s.connections for s in steps if s.mode == mode}):
             runs = [s for s in steps if s.mode == mode and s.connections == connections]
-            cpu = [s.cpu_us_per_success for s in runs if s.cpu_us_per_success is not None]
             found.append(Point(
                 mode=mode, connections=connections, reps=len(runs),
                 goodput=statistics.median(s.goodput for s in runs),
@@ -113,7 +142,10 @@ def points(steps: list[Step]) -> list[Point]:
                 p50_us=statistics.median(s.p50_us for s in runs),
                 p99_us=statistics.median(s.p99_us for s in runs),
                 rss_peak_kb=min(runs, key=lambda s: s.rep).rss_peak_kb,
-                cpu_us_per_success=statistics.median(cpu) if cpu else None,
+                cpu_us_per_success=_median_of(runs, "cpu_us_per_success"),
+                db_us_per_success=_median_of(runs, "db_us_per_success"),
+                wrk_us_per_success=_median_of(runs, "wrk_us_per_success"),
+                machine_us_per_success=_median_of(runs, "machine_us_per_success"),
             ))
     return found
 
@@ -126,11 +158,53 @@ def find(found: list[Point], mode: str, connections: int) -> Point | None:
     return next((point for point in found if point.mode == mode and point.connections == connections), None)
 
 
+# Who spends the CPU per answer, in the order the report names them.
+CPU_PARTS = (("service", "cpu_us_per_success"), ("PostgreSQL", "db_us_per_success"),
+             ("wrk", "wrk_us_per_success"), ("machine", "machine_us_per_success"))
+
+
+def cpu_growth(reference: Point, step: Point) -> str:
+    """How each party's CPU per 2xx changed from the reference step: with the service, PostgreSQL
+    and wrk on the same cores, goodput is the machine's CPU over the machine's cost per answer, so
+    this says whose cost a shortfall comes from."""
+    parts = []
+    for label, name in CPU_PARTS:
+        before, after = getattr(reference, name), getattr(step, name)
+        if before is not None and after is not None:
+            parts.append(f"{label} {before:,.1f} → {after:,.1f}")
+    if not parts:
+        return ""
+    allowed = ""
+    if reference.machine_us_per_success and step.machine_us_per_success:
+        # Goodput is at most the CPUs over this cost. With every CPU busy in both steps the share
+        # it allows is the goodput share; where the goodput share is lower, the step left CPUs
+        # idle, and the shortfall is waiting, not cost.
+        allowed = (f" (the machine's cost per answer allows "
+                   f"{reference.machine_us_per_success / step.machine_us_per_success:.0%})")
+    return f"; CPU µs per 2xx: {', '.join(parts)}{allowed}"
+
+
 @dataclasses.dataclass(frozen=True)
 class Verdict:
     target: str
     measured: str
     met: bool
+
+
+def paired_shares(steps: list[Step], connections: int) -> list[float]:
+    """Per repetition, async goodput at `connections` over the same repetition's goodput at 64, in
+    the order of the repetitions. Shown beside the verdict (which is on the medians) because on a
+    shared machine the host's share of the CPUs drifts within minutes: how far these spread says
+    how much of a verdict is the machine's noise."""
+    def goodput(rep: int, count: int) -> float | None:
+        return next((s.goodput for s in steps if s.mode == "async" and s.connections == count and s.rep == rep), None)
+
+    shares = []
+    for rep in sorted({s.rep for s in steps}):
+        reference, step = goodput(rep, REFERENCE_CONNECTIONS), goodput(rep, connections)
+        if reference and step is not None:
+            shares.append(step / reference)
+    return shares
 
 
 def verdicts(steps: list[Step], read_timeout_ms: float) -> list[Verdict]:
@@ -145,9 +219,13 @@ def verdicts(steps: list[Step], read_timeout_ms: float) -> list[Verdict]:
             continue
         if reference is not None and reference.goodput > 0:
             share = step.goodput / reference.goodput
+            paired = paired_shares(steps, connections)
+            each = ""
+            if len(paired) > 1:
+                each = f"; each run against its own {REFERENCE_CONNECTIONS}: {', '.join(f'{ratio:.0%}' for ratio in paired)}"
             found.append(Verdict(
                 f"async, {connections:,} connections: 2xx/s ≥ {GOODPUT_SHARE_TARGET:.0%} of {REFERENCE_CONNECTIONS}",
-                f"{step.goodput:,.0f} of {reference.goodput:,.0f} ({share:.0%})",
+                f"{step.goodput:,.0f} of {reference.goodput:,.0f} ({share:.0%}){each}{cpu_growth(reference, step)}",
                 share >= GOODPUT_SHARE_TARGET))
         found.append(Verdict(
             f"async, {connections:,} connections: p99 below the read timeout ({read_timeout_ms:,.0f} ms)",
@@ -169,23 +247,24 @@ def markdown(steps: list[Step], *, title: str, setup: str, commands: list[str], 
     lines = [f"# {title}", "", setup, ""]
     lines += [
         "| Mode | Connections | 2xx/s | non-2xx/s | 503s (service) | Socket errors | Timeouts "
-        "| p50 ms | p99 ms | Peak RSS MB | CPU µs per 2xx | Runs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| p50 ms | p99 ms | Peak RSS MB | CPU µs per 2xx: service | PostgreSQL | wrk | machine | Runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for point in points(steps):
-        cpu = point.cpu_us_per_success
+        cpu = " | ".join("n/a" if value is None else f"{value:,.1f}"
+                         for value in (getattr(point, name) for _, name in CPU_PARTS))
         lines.append(
             f"| {point.mode} | {point.connections:,} | {point.goodput:,.0f} | {point.refusals_per_second:,.0f} "
             f"| {point.status_503:,} | {point.socket_errors:,} | {point.timeouts:,} | {point.p50_us / 1000:,.2f} "
-            f"| {point.p99_us / 1000:,.2f} | {point.rss_peak_kb / 1024:,.1f} "
-            f"| {'n/a' if cpu is None else f'{cpu:,.1f}'} | {point.reps} |")
+            f"| {point.p99_us / 1000:,.2f} | {point.rss_peak_kb / 1024:,.1f} | {cpu} | {point.reps} |")
     lines += [
         "",
         "With several runs: medians of the rates, latencies and CPU, totals of the 503s, errors and "
         "timeouts; the peak RSS of the first run, whose steps come smallest first (the allocator keeps "
         "what it freed, so later runs start at the largest step's size). Latencies are wrk's over every answer: where non-2xx/s is 0 they "
-        "are the 2xx answers' own. Peak RSS is the service's VmHWM during the step; CPU is the service's "
-        "user + system time over the 2xx answers.",
+        "are the 2xx answers' own. Peak RSS is the service's VmHWM during the step. CPU is user + system "
+        "time over the 2xx answers: the service's; PostgreSQL's (every process of the cluster); wrk's; and "
+        "the machine's (every CPU's busy time, which also holds the kernel's work for all three).",
         "",
         f"![2xx/s and p99 against connections]({plot_name})",
         "",

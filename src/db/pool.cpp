@@ -31,16 +31,26 @@ struct Pool::Waiter {
   // Leaves the queue however the wait ends. A waiter is always resumed (a shutdown cancels the
   // wait rather than destroying the frame), and then takes what it was handed.
   ~Waiter() { leave_queue(); }
+  // Only a waiter that nobody took out (its deadline passed, or its wait was cancelled) is still
+  // queued; the search is for it alone, not for every waiter that was served.
   void leave_queue() {
+    if (!queued) return;
+    queued = false;
     if (auto it = std::find(pool.waiters_.begin(), pool.waiters_.end(), this); it != pool.waiters_.end()) {
       pool.waiters_.erase(it);
     }
+  }
+  // Taken out of the queue by whoever serves or fails it.
+  void dequeued() noexcept {
+    queued = false;
+    wake.cancel();
   }
   Waiter(const Waiter&) = delete;
   Waiter& operator=(const Waiter&) = delete;
 
   Pool& pool;
   asio::steady_timer wake;
+  bool queued = true;
   const bool exclusive;                     // acquire(): a connection of its own
   std::unique_ptr<Connection> handed_over;  // for acquire()
   Shared* shared = nullptr;                 // for execute(): room on this connection, counted
@@ -279,13 +289,13 @@ void Pool::serve_waiters(std::list<Shared>::iterator shared) noexcept {
       shared_.erase(shared);
       ++leased_;
       waiters_.erase(next);
-      waiter->wake.cancel();
+      waiter->dequeued();
       return;
     }
     ++shared->in_flight;
     waiter->shared = &*shared;
     next = waiters_.erase(next);
-    waiter->wake.cancel();
+    waiter->dequeued();
   }
 }
 
@@ -294,7 +304,7 @@ void Pool::slot_freed() noexcept {
   Waiter* next = waiters_.front();
   waiters_.pop_front();
   next->may_open = true;  // the dropped connection's slot is free for a replacement
-  next->wake.cancel();
+  next->dequeued();
 }
 
 void Pool::close() {
@@ -306,7 +316,7 @@ void Pool::close() {
 void Pool::fail_waiters(const DbError& error) {
   for (auto* waiter : waiters_) {
     waiter->failure = error;
-    waiter->wake.cancel();
+    waiter->dequeued();
   }
   waiters_.clear();
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <array>
@@ -35,15 +36,20 @@ Response parse_error_response(const boost::system::error_code& ec) {
   return error_response(http::status::bad_request, "bad_request", "the request is not valid HTTP/1.1: " + ec.message());
 }
 
-// The head and the body in one gather write: one sendmsg, and no copy of the body. An answer to
-// HEAD is the head alone, Content-Length still the body's (RFC 9110 §9.3.2).
-asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(beast::tcp_stream& stream,
-                                                                                   const Response& response,
-                                                                                   bool with_body = true) {
-  const auto head = serialized_head(response);
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                                  with_body ? asio::buffer(response.body()) : asio::const_buffer()};
-  co_return co_await asio::async_write(stream, buffers, use_tuple);
+// Parses the request bytes the buffer already holds (all of a typical request arrives with the
+// first read), as Beast's read does, but without its trip through the io_context for a request
+// that needs no more reading. need_more when the request is not all here yet; any other error
+// is the one Beast's read would give.
+boost::system::error_code parse_buffered(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer) {
+  parser.eager(true);  // the body too, as far as it has arrived, as http::read does
+  boost::system::error_code ec;
+  while (buffer.size() > 0 && !parser.is_done()) {
+    const auto used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec) return ec;
+    if (used == 0) break;
+  }
+  return parser.is_done() ? boost::system::error_code{} : boost::system::error_code(http::error::need_more);
 }
 
 // Closing a socket with unread input makes the kernel reset the connection, and a reset can
@@ -68,8 +74,45 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream, beast::flat_buffer
 
 }  // namespace
 
+// The head and the body in one gather write: one sendmsg, and no copy of the body. An answer to
+// HEAD is the head alone, Content-Length still the body's (RFC 9110 §9.3.2).
+//
+// Most answers fit in the socket's send buffer, so the first send is made here, on the
+// non-blocking socket (the session sets it so), and only what the kernel did not take is written
+// asynchronously, under the stream's write timeout. Asio's async_write would make the same first
+// send, but completes through the io_context: an operation allocated, the timeout armed in the
+// timer queue and cancelled again, two handlers run and the coroutine resumed, per answer, on
+// state that is cold when thousands of connections take turns (issue #19).
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(beast::tcp_stream& stream,
+                                                                                   const Response& response,
+                                                                                   bool with_body) {
+  const auto head = serialized_head(response);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                  with_body ? asio::buffer(response.body()) : asio::const_buffer()};
+  boost::system::error_code ec;
+  const auto sent = stream.socket().write_some(buffers, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+  } else if (ec || sent == asio::buffer_size(buffers)) {
+    co_return std::tuple{ec, sent};
+  }
+  beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+  rest.consume(sent);
+  auto [rest_error, rest_sent] = co_await asio::async_write(stream, rest, use_tuple);
+  co_return std::tuple{rest_error, sent + rest_sent};
+}
+
+// A client's socket, non-blocking for write_response's first send: would_block instead of a wait
+// for room in the send buffer, which would block the io thread. (Asio makes the descriptor
+// non-blocking for its own operations anyway; this says so to its synchronous ones too.)
+beast::tcp_stream client_stream(asio::ip::tcp::socket socket) {
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  return beast::tcp_stream(std::move(socket));
+}
+
 asio::awaitable<void> refuse_connection(asio::ip::tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+  auto stream = client_stream(std::move(socket));
   auto response = error_response(http::status::service_unavailable, "too_many_connections",
                                  "the server is at its connection limit; retry shortly");
   response.set(http::field::retry_after, "1");
@@ -87,7 +130,7 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     ConnectionBudget& budget;
     ~BudgetPlace() { budget.give_back(); }
   } place{budget};
-  beast::tcp_stream stream(std::move(socket));
+  auto stream = client_stream(std::move(socket));
   beast::flat_buffer buffer;
   bool linger = false;
   // A cancelled operation completes with operation_aborted like any other error; nothing throws.
@@ -113,8 +156,11 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
     http::request_parser<http::string_body> parser;
     parser.header_limit(limits.header_limit);
     parser.body_limit(limits.body_limit);
-    stream.expires_after(limits.read_timeout);
-    auto [read_error, bytes_read] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    auto read_error = parse_buffered(parser, buffer);
+    if (read_error == http::error::need_more) {
+      stream.expires_after(limits.read_timeout);
+      std::tie(read_error, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    }
     if (!read_error && !parser.chunked() && parser.get().count(http::field::transfer_encoding) > 0) {
       // RFC 9112 §6.3: without chunked as the final coding a request's length is unknowable.
       // Beast reads such a request as bodiless and would serve its body as the next request

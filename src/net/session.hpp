@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <tuple>
 
 namespace coffeehouse::net {
 
@@ -73,6 +74,16 @@ class SessionRegistry {
 boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, const RequestHandler& handler,
                                               const SessionLimits& limits, SessionRegistry& registry,
                                               ConnectionBudget& budget);
+
+// A client's socket as the session uses it: non-blocking, so that write_response can send without
+// waiting for room.
+boost::beast::tcp_stream client_stream(boost::asio::ip::tcp::socket socket);
+
+// Sends `response` (the head and, unless with_body is false, the body): at once as far as the
+// socket takes it, the rest asynchronously under the stream's timeout. The stream must come from
+// client_stream. Returns the error, if any, and the bytes sent.
+boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
+    boost::beast::tcp_stream& stream, const Response& response, bool with_body = true);
 
 // Answers 503 and closes: for connections beyond the budget.
 boost::asio::awaitable<void> refuse_connection(boost::asio::ip::tcp::socket socket);
