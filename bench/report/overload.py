@@ -65,18 +65,19 @@ class Step(WrkCounts):
     clk_tck: int
 
     def _per_success(self, seconds: float) -> float | None:
-        if self.successes == 0 or self.clk_tck == 0:
-            return None
-        return seconds * 1e6 / self.successes
+        return seconds * 1e6 / self.successes if self.successes else None
+
+    def _ticks_per_success(self, ticks: int) -> float | None:
+        return self._per_success(ticks / self.clk_tck) if self.clk_tck else None
 
     @property
     def cpu_us_per_success(self) -> float | None:
         """The service's CPU per 2xx answer."""
-        return self._per_success(self.cpu_ticks / self.clk_tck) if self.clk_tck else None
+        return self._ticks_per_success(self.cpu_ticks)
 
     @property
     def db_us_per_success(self) -> float | None:
-        return self._per_success(self.db_ticks / self.clk_tck) if self.clk_tck else None
+        return self._ticks_per_success(self.db_ticks)
 
     @property
     def wrk_us_per_success(self) -> float | None:
@@ -84,7 +85,7 @@ class Step(WrkCounts):
 
     @property
     def machine_us_per_success(self) -> float | None:
-        return self._per_success(self.machine_ticks / self.clk_tck) if self.clk_tck else None
+        return self._ticks_per_success(self.machine_ticks)
 
 
 def read_steps(path: pathlib.Path) -> list[Step]:

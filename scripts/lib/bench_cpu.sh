@@ -2,7 +2,7 @@
 # Who spent the CPU during a benchmark step: a server's process tree, PostgreSQL's, wrk's (this
 # shell's children), the whole machine's. Sourced by scripts/bench for --overload and
 # --with-reference; the analysis is bench/report's.
-# shellcheck disable=SC2154 # pg_dir is scripts/bench's
+# shellcheck disable=SC2154 # pg_dir and work_dir are scripts/bench's; run_wrk is its helper
 
 # CPU time (user + system, in ticks) of PID and its children, including the children that have
 # exited since (their time is in PID's cutime and cstime once it has reaped them): Gunicorn's
@@ -46,3 +46,26 @@ times_ms() {
 }
 
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# measured_wrk RAW: run_wrk RAW, and what it cost around it, into wrk_ms (wrk's CPU: between the
+# two `times` wrk, under timeout, is this shell's only child, so nothing in the window may start a
+# subprocess), wrk_machine_ticks (every CPU's busy time meanwhile) and wrk_wall (seconds).
+# Returns run_wrk's status.
+measured_wrk() {
+  local raw="$1" started ended busy_before status=0
+  times >"$work_dir/times-before"
+  started=$EPOCHREALTIME
+  read_machine_busy
+  busy_before=$machine_busy
+  run_wrk "$raw" || status=$?
+  read_machine_busy
+  ended=$EPOCHREALTIME
+  times >"$work_dir/times-after"
+  # shellcheck disable=SC2034 # results, read by the caller
+  {
+    wrk_ms=$(($(times_ms "$work_dir/times-after") - $(times_ms "$work_dir/times-before")))
+    wrk_machine_ticks=$((machine_busy - busy_before))
+    wrk_wall="$(seconds_between "$started" "$ended")"
+  }
+  return "$status"
+}

@@ -4,7 +4,7 @@
 # globals (modes, service_pid, service_port, duration, warmup, name, RESULTS_DIR, work_dir,
 # threads, pool_size, users, coffees, ...) and helpers (wrk_command_for, run_wrk,
 # check_services_alive, process_cpu_ticks, reset_peak_rss, status_kb; bench_cpu.sh's
-# database_cpu_ticks, read_machine_busy, times_ms).
+# database_cpu_ticks, measured_wrk).
 #
 # Each step runs wrk at one connection count against one mode and measures what came back; the
 # analysis, the report and the plot are bench/report/overload.py's (tested in tests/tooling).
@@ -42,7 +42,7 @@ service_503_total() {
 # overload_step MODE CONNECTIONS REP: one wrk run, appended to $overload_tsv.
 overload_step() {
   local mode="$1" count="$2" rep="$3" pid="${service_pid[$1]}" port="${service_port[$1]}" raw line
-  local refused_before refused_after cpu_before cpu_after db_before db_after busy_before hwm wrk_ms
+  local refused_before refused_after cpu_before cpu_after db_before db_after hwm
   raw="$work_dir/raw/overload-$mode-$count-$rep.txt"
   wrk_command_for get_user "$mode" "$count" "$duration"
   ((rep > 1)) || overload_commands+=("$(printf '%q ' "${wrk_command[@]}")")
@@ -50,25 +50,18 @@ overload_step() {
   refused_before="$(service_503_total "$port")"
   cpu_before="$(process_cpu_ticks "$pid")"
   db_before="$(database_cpu_ticks)"
-  # From here to the second `times`, wrk (under timeout) is this shell's only child, so the
-  # difference is wrk's CPU: the whole machine's share of a step is the service's, PostgreSQL's
-  # and wrk's, and each one's cost per answer can grow with the connections (docs/reliability.md).
-  times >"$work_dir/times-before"
-  read_machine_busy
-  busy_before=$machine_busy
-  run_wrk "$raw" || { cat "$raw" >&2; die "wrk failed at $count connections ($mode)"; }
-  read_machine_busy
-  times >"$work_dir/times-after"
+  # The whole machine's CPU in a step is the service's, PostgreSQL's and wrk's, and each one's
+  # cost per answer can grow with the connections (docs/reliability.md).
+  measured_wrk "$raw" || { cat "$raw" >&2; die "wrk failed at $count connections ($mode)"; }
   db_after="$(database_cpu_ticks)"
   cpu_after="$(process_cpu_ticks "$pid")"
-  wrk_ms=$(($(times_ms "$work_dir/times-after") - $(times_ms "$work_dir/times-before")))
   hwm="$(status_kb "$pid" VmHWM)"
   check_services_alive
   refused_after="$(service_503_total "$port")"
   line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results at $count connections ($mode)"; }
   awk -v mode="$mode" -v connections="$count" -v rep="$rep" -v status_503=$((refused_after - refused_before)) -v hwm="$hwm" \
     -v ticks=$((cpu_after - cpu_before)) -v db_ticks=$((db_after - db_before)) -v wrk_ms="$wrk_ms" \
-    -v machine_ticks=$((machine_busy - busy_before)) -v hz="$CLK_TCK" '
+    -v machine_ticks="$wrk_machine_ticks" -v hz="$CLK_TCK" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
       printf "%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, rep,

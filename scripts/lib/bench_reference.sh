@@ -62,8 +62,8 @@ proxy_cpu_ticks() {
 
 # reference_step KEY SERVER POOL CONNECTIONS REP: one wrk run, appended to $reference_tsv.
 reference_step() {
-  local key="$1" server="$2" pool="$3" count="$4" rep="$5" raw line started ended wall busy_before
-  local server_before server_after db_before db_after proxy_before proxy_after wrk_ms
+  local key="$1" server="$2" pool="$3" count="$4" rep="$5" raw line
+  local server_before server_after db_before db_after proxy_before proxy_after
   raw="$work_dir/raw/reference-$key-$count-$rep.txt"
   # shellcheck disable=SC2086 # the optional argument is one word or nothing
   wrk_command_for "${REFERENCE_SCRIPT[$reference_route]}" "$key" "$count" "$duration" ${REFERENCE_SCRIPT_ARGS[$reference_route]:-}
@@ -71,26 +71,16 @@ reference_step() {
   server_before="$(server_cpu_ticks "$key")"
   db_before="$(database_cpu_ticks)"
   proxy_before="$(proxy_cpu_ticks)"
-  # From here to the second `times`, wrk (under timeout) is this shell's only child.
-  times >"$work_dir/times-before"
-  started=$EPOCHREALTIME
-  read_machine_busy
-  busy_before=$machine_busy
-  run_wrk "$raw" || { cat "$raw" >&2; die "wrk failed against $key at $count connections"; }
-  read_machine_busy
-  ended=$EPOCHREALTIME
-  times >"$work_dir/times-after"
+  measured_wrk "$raw" || { cat "$raw" >&2; die "wrk failed against $key at $count connections"; }
   proxy_after="$(proxy_cpu_ticks)"
   db_after="$(database_cpu_ticks)"
   server_after="$(server_cpu_ticks "$key")"
-  wall="$(seconds_between "$started" "$ended")"
-  wrk_ms=$(($(times_ms "$work_dir/times-after") - $(times_ms "$work_dir/times-before")))
   check_server_alive "$key"
   line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results against $key"; }
   awk -v route="$reference_route" -v server="$server" -v threads="$threads" -v pool="$pool" -v connections="$count" \
     -v rep="$rep" -v server_ticks=$((server_after - server_before)) -v db_ticks=$((db_after - db_before)) \
-    -v proxy_ticks=$((proxy_after - proxy_before)) -v wrk_ms="$wrk_ms" -v machine_ticks=$((machine_busy - busy_before)) \
-    -v wall="$wall" -v hz="$CLK_TCK" '
+    -v proxy_ticks=$((proxy_after - proxy_before)) -v wrk_ms="$wrk_ms" -v machine_ticks="$wrk_machine_ticks" \
+    -v wall="$wrk_wall" -v hz="$CLK_TCK" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\n",

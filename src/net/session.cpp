@@ -91,7 +91,7 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_respon
                                                   with_body ? asio::buffer(response.body()) : asio::const_buffer()};
   boost::system::error_code ec;
   const auto sent = stream.socket().write_some(buffers, ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+  if (ec == asio::error::would_block) {
     ec = {};
   } else if (ec || sent == asio::buffer_size(buffers)) {
     co_return std::tuple{ec, sent};
