@@ -10,17 +10,26 @@ prediction, and writes the Markdown report and the plots. Kept out of bash so th
 
 The model (issue #18). A server that works on K requests at once, each holding its place for W
 seconds, serves at most K / W requests per second (Little's law: L = λ·W); if a request costs C
-seconds of CPU on a machine with N CPUs, at most N / C. So
+seconds of CPU on a machine with N CPUs, at most N / C. Those are the asymptotes,
 
-    predicted = min(min(K, connections) / W, N / C)
+    bounds = min(min(K, connections) / W, N / C)
 
 with K = Gunicorn's workers for Flask, the io threads for sync mode, the pool size for async mode.
+Where the two meet, requests that hold their place also queue for the CPUs, and the real curve
+rounds the corner below both. The prediction is therefore the exact mean-value analysis of the
+closed network that the bounds are the asymptotes of (Lazowska et al., Quantitative System
+Performance, ch. 5-7): K requests circulate between a delay of W - C (the round trips, the time in
+no CPU) and N CPUs that each request needs for C. At K <= N nothing queues and it is K / W.
+
 W = 1 / (requests per second at one connection), where nothing queues. C = the CPU per request of
 every process that serves it, since they share the CPUs: the server, PostgreSQL's processes, the
-latency proxy and wrk. C is taken under load -- from the server's run at the most connections; for
-the pool sweep, the configured pool's -- because at one connection every request pays alone for
-every process's wake-ups (that C is reported too). The machine's whole busy time is recorded as
-well, to show how much of the CPUs other processes took.
+latency proxy and wrk. C falls as the CPUs get busier (wake-ups are shared by more requests, and a
+CPU that never idles is not woken), so a ceiling set by the CPUs is predicted from C measured where
+the CPUs are the only limit: the calibration run, async mode with the sweep's largest pool at the
+most connections through a latency proxy that adds nothing. Flask's and sync mode's C, which only
+shows their CPU bound (K <= N), is taken from their run at the most connections; C at one
+connection is reported too. The machine's whole busy time is recorded as well, to show how much of
+the CPUs other processes took.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ COLUMNS = (
     "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
     "connections",         # wrk connections
     "rep",                 # repetition, from 1
+    "calibration",         # 1: the CPU calibration (async, the largest pool, a proxy adding 0 ms); 0: measured
     "seconds",             # wrk's measured duration
     "requests",            # answers wrk read, any status
     "non_2xx",             # of which not 2xx/3xx
@@ -76,6 +86,7 @@ class Run(WrkCounts):
     pool: int
     connections: int
     rep: int
+    calibration: int
     socket_errors: int
     timeouts: int
     mean_us: float
@@ -123,7 +134,7 @@ class Run(WrkCounts):
         return max(0.0, self.machine_cpu_ticks / self.clk_tck - self.stack_cpu_seconds) / self.wall_seconds
 
 
-_INTEGER_COLUMNS = ("threads", "pool", "connections", "rep", "requests", "non_2xx", "socket_errors", "timeouts",
+_INTEGER_COLUMNS = ("threads", "pool", "connections", "rep", "calibration", "requests", "non_2xx", "socket_errors", "timeouts",
                     "server_cpu_ticks", "db_cpu_ticks", "proxy_cpu_ticks", "wrk_cpu_ms", "machine_cpu_ticks", "clk_tck")
 _FLOAT_COLUMNS = ("seconds", "mean_us", "p50_us", "p99_us", "max_us", "wall_seconds")
 
@@ -189,8 +200,9 @@ class Point:
 
 
 def points(runs: list[Run]) -> list[Point]:
-    """One point per server and connection count: Flask, sync, async, then by pool and connections."""
-    measured = runs
+    """One point per server and connection count: Flask, sync, async, then by pool and connections.
+    The calibration runs are not points: they are not predicted, they are what predicts."""
+    measured = [run for run in runs if not run.calibration]
     found = []
     for config in sorted({config_of(run) for run in measured}, key=lambda c: c.sort_key):
         for connections in sorted({run.connections for run in measured if config_of(run) == config}):
@@ -213,12 +225,30 @@ def points(runs: list[Run]) -> list[Point]:
 
 @dataclasses.dataclass(frozen=True)
 class Costs:
-    """What one request costs a server: its time from the run at one connection, its CPU from the
-    run at the most connections (for the pool sweep: with the configured pool, where the pool and
-    not the CPU is the limit)."""
+    """What one request costs a server: its time from the run at one connection; its CPU, for async
+    mode from the calibration run, where only the CPUs limit it, for the others from their run at
+    the most connections."""
     seconds_per_request: float          # W: 1 / throughput at one connection
-    cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request, under load
+    cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request
     cpu_seconds_alone: float | None     # the same at one connection, where every request pays every wake-up
+    cpu_source: str                     # where C was measured: "calibration" or "under load"
+
+
+def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds: float, cpus: float) -> float:
+    """Requests per second of `customers` requests that each spend `delay_seconds` away from the CPUs
+    and then `cpu_seconds` on one of `cpus` CPUs, queueing for them first-come first-served: exact
+    mean-value analysis with the CPUs as one load-dependent station (rate min(j, cpus) / C with j
+    requests there), which tracks the probability of each number of requests at the CPUs."""
+    if customers <= 0:
+        return 0.0
+    at_cpus = [1.0]                     # at_cpus[j]: the probability that j requests are at the CPUs
+    throughput = 0.0
+    for population in range(1, customers + 1):
+        residence = sum(j / min(j, cpus) * cpu_seconds * at_cpus[j - 1] for j in range(1, population + 1))
+        throughput = population / (delay_seconds + residence)
+        busy = [throughput * cpu_seconds / min(j, cpus) * at_cpus[j - 1] for j in range(1, population + 1)]
+        at_cpus = [max(0.0, 1.0 - sum(busy)), *busy]
+    return throughput
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,15 +258,12 @@ class Prediction:
     in_flight: int                     # min(concurrency, connections)
     waiting_bound: float               # in_flight / W
     cpu_bound: float | None            # CPUs / C
+    predicted: float                   # the closed network's throughput; in_flight / W without a C
     measured: Point | None
 
     @property
-    def predicted(self) -> float:
-        return self.waiting_bound if self.cpu_bound is None else min(self.waiting_bound, self.cpu_bound)
-
-    @property
     def limit(self) -> str:
-        """Which term of the min() decides the prediction."""
+        """Which bound is the lower: the one the prediction approaches."""
         if self.cpu_bound is not None and self.cpu_bound < self.waiting_bound:
             return "CPU"
         return {"flask": "workers", "sync": "threads", "async": "pool"}[self.config.server] \
@@ -262,18 +289,30 @@ class Model:
     """Predictions for every server in a run, from the runs at one connection."""
 
     def __init__(self, runs: list[Run], cpus: int):
-        self.cpus = cpus
+        self.machine_cpus = cpus
         self.points = points(runs)
+        self.calibration_runs = [run for run in runs if run.calibration]
+        self.saturated_cpu_seconds = _seconds(median_or_none([run.stack_cpu_us for run in self.calibration_runs]))
+        # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
+        # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
+        # With C from the same runs, CPUs ÷ C is the calibration's throughput.
+        busy = median_or_none([None if run.stack_cpu_us is None else run.throughput * run.stack_cpu_us / 1e6
+                               for run in self.calibration_runs])
+        self.cpus = float(cpus) if busy is None else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
         for alone in self.points:
             if alone.connections != 1 or alone.throughput <= 0:
                 continue
             # One connection uses one pool connection: the configured pool's run at one connection
-            # gives W for every pool size of the sweep, and its run at the most connections C.
-            loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
+            # gives W for every pool size of the sweep.
+            if alone.config.server == "async" and self.saturated_cpu_seconds is not None:
+                cpu_seconds, source = self.saturated_cpu_seconds, "calibration"
+            else:
+                loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
+                cpu_seconds, source = _seconds(loaded.stack_cpu_us), "under load"
             self.costs.setdefault((alone.config.server, alone.config.threads),
-                                  Costs(1 / alone.throughput, _seconds(loaded.stack_cpu_us), _seconds(alone.stack_cpu_us)))
+                                  Costs(1 / alone.throughput, cpu_seconds, _seconds(alone.stack_cpu_us), source))
 
     def costs_of(self, config: Config) -> Costs | None:
         return self.costs.get((config.server, config.threads))
@@ -283,9 +322,17 @@ class Model:
         if costs is None:
             return None
         in_flight = min(config.concurrency, connections)
-        cpu_bound = None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds
         measured = next((p for p in self.points if p.config == config and p.connections == connections), None)
-        return Prediction(config, connections, in_flight, in_flight / costs.seconds_per_request, cpu_bound, measured)
+        return Prediction(config, connections, in_flight, in_flight / costs.seconds_per_request,
+                          None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds,
+                          self.throughput(costs, in_flight), measured)
+
+    def throughput(self, costs: Costs, in_flight: int) -> float:
+        """The prediction for `in_flight` requests at once: the closed network of W and C."""
+        if costs.cpu_seconds is None:
+            return in_flight / costs.seconds_per_request
+        delay = max(0.0, costs.seconds_per_request - costs.cpu_seconds)
+        return closed_network_throughput(in_flight, delay, costs.cpu_seconds, self.cpus)
 
     @property
     def largest_connections(self) -> int:
@@ -335,18 +382,29 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
     lines += [
         "## Predictions and measurements",
         "",
-        f"Little's law: a server with **K** requests in flight, each taking **W**, serves K ÷ W requests per "
-        f"second; if every request costs **C** of CPU, **{cpus} CPUs** serve at most {cpus} ÷ C. Predicted = "
-        "min(K ÷ W, CPUs ÷ C). W = 1 ÷ (requests/s at one connection). C = the CPU per request of every "
-        "process that serves it, since they share the CPUs: the server, PostgreSQL, the latency proxy and wrk; "
-        f"taken under load, from the run at {largest:,} connections (for the pool sweep: the configured "
-        "pool's, where the pool, not the CPU, is the limit). C alone, at one connection, is shown too: there "
-        "every request pays for every process's wake-ups by itself. Measured: at "
+        f"Little's law: a server with **K** requests in flight, each taking **W**, serves at most K ÷ W requests "
+        f"per second; if every request costs **C** of CPU, **N CPUs** serve at most N ÷ C. Those are "
+        "the bounds. Where they meet, requests that hold their place also queue for the CPUs, so the "
+        "**prediction** is the exact mean-value analysis of the closed network whose asymptotes they are: K "
+        "requests, each W − C away from the CPUs (the round trips) and then C on one of them. With K no more "
+        "than the CPUs nothing queues and it is K ÷ W. W = 1 ÷ (requests/s at one connection). C = the CPU per "
+        "request of every process that serves it, since they share the CPUs: the server, PostgreSQL, the "
+        "latency proxy and wrk. For async mode C is "
+        + (f"**{model.saturated_cpu_seconds * 1e6:,.0f} µs**, measured in the calibration run (the median of "
+           f"{len(model.calibration_runs)}): async mode with a pool of {model.calibration_runs[0].pool} at "
+           f"{model.calibration_runs[0].connections:,} connections, through a latency proxy that adds nothing, "
+           f"where the CPUs are the only limit; N is the CPUs the stack kept busy there, **{model.cpus:.2f}** of "
+           f"the machine's {cpus}"
+           if model.saturated_cpu_seconds is not None else
+           f"taken from its configured pool's run at the most connections, and N is the machine's {cpus} "
+           "(this run has no calibration)")
+        + f"; for Flask and sync mode from their run at {largest:,} connections. C alone, at one connection, is "
+        "shown too: there every request pays for every process's wake-ups by itself. Measured: at "
         f"{largest:,} connections, more than any K. Difference = (measured − predicted) ÷ predicted; the "
         f"target is ±{TARGET:.0%}.",
         "",
-        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C under load (µs) | K ÷ W (req/s) "
-        "| CPUs ÷ C (req/s) | **predicted** (limit) | **measured** (req/s) | difference | within ±15 % |",
+        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C (µs, where) | K ÷ W (req/s) "
+        "| CPUs ÷ C (req/s) | **predicted** (nearer bound) | **measured** (req/s) | difference | within ±15 % |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
 
@@ -354,7 +412,7 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
         costs = model.costs_of(prediction.config)
         measured = prediction.measured.throughput if prediction.measured else None
         return (f"| {label} | {prediction.in_flight} | {costs.seconds_per_request * 1e3:,.2f} "
-                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(_micro(costs.cpu_seconds))} "
+                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(_micro(costs.cpu_seconds))} ({costs.cpu_source}) "
                 f"| {prediction.waiting_bound:,.0f} | {_number(prediction.cpu_bound)} "
                 f"| **{prediction.predicted:,.0f}** ({prediction.limit}) | **{_number(measured)}** "
                 f"| {_percent(prediction.difference)} | {_verdict(prediction)} |")
@@ -400,7 +458,7 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
             "",
             f"## Pool sweep: async mode at {largest:,} connections",
             "",
-            "| Pool | req/s | pool ÷ W | CPUs ÷ C | predicted (limit) | difference | p50 ms | p99 ms "
+            "| Pool | req/s | pool ÷ W | CPUs ÷ C | predicted (nearer bound) | difference | p50 ms | p99 ms "
             "| server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs | errors | runs |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
@@ -411,6 +469,24 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
                 f"| {_number(prediction.cpu_bound)} | {prediction.predicted:,.0f} ({prediction.limit}) "
                 f"| {_percent(prediction.difference)} | {point.p50_us / 1000:,.2f} | {point.p99_us / 1000:,.2f} "
                 f"| {_cpu_columns(point)} | {_errors(point)} | {point.reps} |")
+    if model.calibration_runs:
+        lines += [
+            "",
+            "## CPU calibration: async mode where only the CPUs limit it",
+            "",
+            "Each run: async mode with the pool shown, through a latency proxy that adds nothing. Its stack CPU per "
+            "request is C for every async prediction above (the median over the runs).",
+            "",
+            "| Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs "
+            "| errors |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in model.calibration_runs:
+            busy = None if run.stack_cpu_us is None else run.throughput * run.stack_cpu_us / 1e6
+            lines.append(
+                f"| {run.rep} | {run.pool} | {run.connections:,} | {run.throughput:,.0f} "
+                f"| {_number(run.server_cpu_us, 1)} | {_number(run.stack_cpu_us, 1)} | {_number(busy, 2)} "
+                f"| {_number(run.others_cpus, 2)} | {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
     lines += ["", "## Commands", "", "```sh", *commands, "```", ""]
     return "\n".join(lines)
 
@@ -450,7 +526,7 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         predicted = [model.predict(config, c) for c in x]
         servers_axes.plot(x, [p.predicted for p in predicted], color=color, linestyle="--", linewidth=1.2)
     servers_axes.plot([], [], color="gray", linestyle="--", linewidth=1.2,
-                      label="dashed: predicted, min(min(K, connections) ÷ W, CPUs ÷ C)")
+                      label="dashed: predicted (the closed network of W and C)")
     servers_axes.set_xscale("log", base=2)
     connections = sorted({p.connections for p in model.points if p.config in model.comparison_configs()})
     servers_axes.set_xticks(connections, [f"{c:,}" for c in connections])
@@ -471,17 +547,19 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
             sweep_axes.annotate(f"{prediction.measured.throughput:,.0f}", (prediction.config.pool,
                                 prediction.measured.throughput), color=color, textcoords="offset points",
                                 xytext=(6, -12), fontsize="small")
-        smooth = [pools[0] * (pools[-1] / pools[0]) ** (i / 60) for i in range(61)]
+        every_pool = list(range(pools[0], pools[-1] + 1))
         costs = model.costs_of(sweep[0].config)
         cpu_bound = sweep[0].cpu_bound
-        sweep_axes.plot(smooth, [pool / costs.seconds_per_request if cpu_bound is None
-                                 else min(pool / costs.seconds_per_request, cpu_bound) for pool in smooth],
+        sweep_axes.plot(every_pool, [model.throughput(costs, pool) for pool in every_pool],
                         color=color, linestyle="--", linewidth=1.2,
-                        label=f"  predicted, min(pool ÷ W, CPUs ÷ C), W = {costs.seconds_per_request * 1e3:.2f} ms")
+                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C")
+        sweep_axes.plot(every_pool, [pool / costs.seconds_per_request for pool in every_pool],
+                        color=color, linestyle=":", linewidth=1,
+                        label="  the pool's bound, pool ÷ W")
         if cpu_bound is not None:
             sweep_axes.axhline(cpu_bound, color="black", linestyle=":", linewidth=1.5,
-                               label=f"  CPU ceiling, {cpus} CPUs ÷ C = {cpu_bound:,.0f} req/s "
-                                     f"(C = {costs.cpu_seconds * 1e6:,.0f} µs of CPU per request under load)")
+                               label=f"  CPU ceiling, {model.cpus:.2f} CPUs ÷ C = {cpu_bound:,.0f} req/s "
+                                     f"(C = {costs.cpu_seconds * 1e6:,.0f} µs of CPU per request, {costs.cpu_source})")
         for prediction in model.ceilings():
             if prediction.config.server == "async":
                 continue
@@ -491,7 +569,7 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
                                    label=f"{prediction.config.label}: measured "
                                          f"{prediction.measured.throughput:,.0f} req/s")
             sweep_axes.axhline(prediction.predicted, color=line_color, linestyle="--", linewidth=1.2,
-                               label=f"  predicted, {prediction.config.concurrency} ÷ W = {prediction.predicted:,.0f} req/s")
+                               label=f"  predicted, {prediction.config.concurrency} in flight: {prediction.predicted:,.0f} req/s")
         sweep_axes.set_xscale("log", base=2)
         sweep_axes.set_xticks(pools, [str(pool) for pool in pools])
         sweep_axes.set_xlabel(f"async --pool-size (log scale), {model.largest_connections:,} wrk connections")

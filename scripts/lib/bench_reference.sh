@@ -15,6 +15,7 @@ readonly REFERENCE_DEFAULT_SWEEP="1,16,64,128"
 readonly REFERENCE_DEFAULT_POOL_SWEEP="4,8,16,32,64"
 readonly REFERENCE_ROUTES=(country notes)
 readonly GUNICORN=/usr/bin/gunicorn
+readonly CALIBRATION_KEY=async-calibration
 declare -A REFERENCE_SCRIPT=([country]=users_by_country [notes]=fixed_path)
 declare -A REFERENCE_SCRIPT_ARGS=([notes]=/coffee/notes)
 declare -A REFERENCE_LABEL=([country]='GET /users?country=&limit=20' [notes]='GET /coffee/notes')
@@ -56,13 +57,16 @@ server_cpu_ticks() {
   fi
 }
 
+# proxy_cpu_ticks KEY: the CPU of the latency proxy that server KEY talks to (0 without one).
 proxy_cpu_ticks() {
-  if [[ -n "$proxy_pid" ]]; then process_cpu_ticks "$proxy_pid"; else echo 0; fi
+  local pid="$proxy_pid"
+  [[ "$1" != "$CALIBRATION_KEY" ]] || pid="$calibration_proxy_pid"
+  if [[ -n "$pid" ]]; then process_cpu_ticks "$pid"; else echo 0; fi
 }
 
-# reference_step KEY SERVER POOL CONNECTIONS REP: one wrk run, appended to $reference_tsv.
+# reference_step KEY SERVER POOL CONNECTIONS REP [CALIBRATION]: one wrk run, appended to $reference_tsv.
 reference_step() {
-  local key="$1" server="$2" pool="$3" count="$4" rep="$5" raw line
+  local key="$1" server="$2" pool="$3" count="$4" rep="$5" calibration="${6:-0}" raw line
   local server_before server_after db_before db_after proxy_before proxy_after
   raw="$work_dir/raw/reference-$key-$count-$rep.txt"
   # shellcheck disable=SC2086 # the optional argument is one word or nothing
@@ -70,29 +74,29 @@ reference_step() {
   ((rep > 1)) || reference_commands+=("# $key, $count connections" "$(printf '%q ' "${wrk_command[@]}")")
   server_before="$(server_cpu_ticks "$key")"
   db_before="$(database_cpu_ticks)"
-  proxy_before="$(proxy_cpu_ticks)"
+  proxy_before="$(proxy_cpu_ticks "$key")"
   measured_wrk "$raw" || { cat "$raw" >&2; die "wrk failed against $key at $count connections"; }
-  proxy_after="$(proxy_cpu_ticks)"
+  proxy_after="$(proxy_cpu_ticks "$key")"
   db_after="$(database_cpu_ticks)"
   server_after="$(server_cpu_ticks "$key")"
   check_server_alive "$key"
   line="$(grep '^BENCH ' "$raw" | tail -n 1)" || { cat "$raw" >&2; die "wrk printed no results against $key"; }
   awk -v route="$reference_route" -v server="$server" -v threads="$threads" -v pool="$pool" -v connections="$count" \
-    -v rep="$rep" -v server_ticks=$((server_after - server_before)) -v db_ticks=$((db_after - db_before)) \
+    -v rep="$rep" -v calibration="$calibration" -v server_ticks=$((server_after - server_before)) -v db_ticks=$((db_after - db_before)) \
     -v proxy_ticks=$((proxy_after - proxy_before)) -v wrk_ms="$wrk_ms" -v machine_ticks="$wrk_machine_ticks" \
     -v wall="$wrk_wall" -v hz="$CLK_TCK" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\n",
-        route, server, threads, pool, connections, rep, v["duration_us"] / 1e6, v["requests"], v["http_errors"],
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\n",
+        route, server, threads, pool, connections, rep, calibration, v["duration_us"] / 1e6, v["requests"], v["http_errors"],
         v["connect_errors"] + v["read_errors"] + v["write_errors"], v["timeouts"], v["mean_us"], v["p50_us"],
         v["p99_us"], v["max_us"], server_ticks, db_ticks, proxy_ticks, wrk_ms, machine_ticks, wall, hz
     }' <<<"$line" >>"$reference_tsv"
   printf '  %-12s %4s conns (run %s): %s\n' "$key" "$count" "$rep" "$(tail -n 1 "$reference_tsv" | awk -F'\t' '{
-    ok = $8 - $9; stack = ($16 + $17 + $18) / $22 + $19 / 1000
+    ok = $9 - $10; stack = ($17 + $18 + $19) / $23 + $20 / 1000
     printf "%8.0f req/s  p99 %8.2f ms  CPU µs/req: server %7.1f, all %7.1f  others %.2f CPUs  errors %d/%d/%d",
-      ok / $7, $14 / 1000, (ok > 0 ? $16 * 1e6 / $22 / ok : 0), (ok > 0 ? stack * 1e6 / ok : 0),
-      ($20 / $22 - stack) / $21, $9, $10, $11 }')" >&2
+      ok / $8, $15 / 1000, (ok > 0 ? $17 * 1e6 / $23 / ok : 0), (ok > 0 ? stack * 1e6 / ok : 0),
+      ($21 / $23 - stack) / $22, $10, $11, $12 }')" >&2
 }
 
 reference_warmup() {
@@ -105,15 +109,47 @@ reference_warmup() {
   check_server_alive "$key"
 }
 
+# The CPU calibration: what a request costs async mode where only the CPUs limit it -- the sweep's
+# largest pool at the most connections, through a second latency proxy that adds nothing, so that
+# the proxy's CPU is in the cost as it is in every measured run (without a proxy, straight to
+# PostgreSQL as they are). bench/report/reference.py predicts every async ceiling from it: C taken
+# in a run the pool limits is higher, because there each request pays for wake-ups that a busy
+# machine shares (docs/sync-vs-async.md).
+start_calibration_proxy() {
+  calibration_url="$service_url" calibration_proxy_pid="" calibration_proxy_port="" calibration_proxy_command=()
+  [[ -n "$proxy_pid" ]] || return 0
+  start_latency_proxy 0 "$work_dir/latency_proxy-calibration.log"
+  calibration_proxy_pid="$started_proxy_pid"
+  calibration_proxy_port="$started_proxy_port"
+  calibration_proxy_command=("${started_proxy_command[@]}")
+  background_pids+=("$started_proxy_pid")
+  calibration_url="$(pg_tcp_url "$BENCH_ROLE" "$password" "$started_proxy_port" "$database")"
+}
+
+# reference_calibration_step POOL CONNECTIONS REP
+reference_calibration_step() {
+  local pool="$1" count="$2" rep="$3" measured_url="$service_url"
+  service_url="$calibration_url"
+  start_service async "$CALIBRATION_KEY" "$pool"
+  service_url="$measured_url"
+  reference_warmup "$CALIBRATION_KEY" "$count"
+  reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
+  ((rep > 1)) || calibration_service_command="$(serve_args_for async "${service_port[$CALIBRATION_KEY]}" "$pool"; printf '%s' "${serve_args[*]}")"
+  stop_server "$CALIBRATION_KEY"
+}
+
 reference_main() {
-  local largest="${sweep_connections[-1]}" rep count key order pools pool
+  local largest="${sweep_connections[-1]}" rep count key order pools pool calibration_pool
   section "Reference: Flask/Gunicorn (-w $threads) beside sync and async, ${REFERENCE_LABEL[$reference_route]}"
   start_reference_server
+  start_calibration_proxy
+  calibration_pool="$pool_size"
+  ((${#pool_sweep[@]} == 0 || pool_sweep[-1] < pool_size)) || calibration_pool="${pool_sweep[-1]}"
   reference_tsv="$work_dir/reference.tsv"
   reference_commands=()
   reference_pool_commands=()
   # The columns of bench/report/reference.py's COLUMNS, in order.
-  local columns=(route server threads pool connections rep seconds requests non_2xx socket_errors timeouts
+  local columns=(route server threads pool connections rep calibration seconds requests non_2xx socket_errors timeouts
     mean_us p50_us p99_us max_us server_cpu_ticks db_cpu_ticks proxy_cpu_ticks wrk_cpu_ms machine_cpu_ticks
     wall_seconds clk_tck)
   (IFS=$'\t'; printf '%s\n' "${columns[*]}") >"$reference_tsv"
@@ -143,6 +179,8 @@ reference_main() {
       ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
       stop_server "$key"
     done
+    section "Repetition $rep of $repeat: CPU calibration (async, pool $calibration_pool, $largest connections, +0 ms)"
+    reference_calibration_step "$calibration_pool" "$largest" "$rep"
   done
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   reference_report
@@ -178,6 +216,10 @@ reference_report() {
   done
   for command in "${reference_pool_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
   if [[ -n "$proxy_pid" ]]; then commands+=("${proxy_command[*]}"); fi
+  commands+=("# the CPU calibration")
+  url="postgresql://$BENCH_ROLE:***@127.0.0.1:${calibration_proxy_port:-$pg_port}/$database"
+  commands+=("DATABASE_URL=$url $BINARY $calibration_service_command")
+  if [[ -n "$calibration_proxy_pid" ]]; then commands+=("${calibration_proxy_command[*]}"); fi
   commands+=("")
   for command in "${reference_commands[@]}"; do commands+=("${command//$work_dir\//}"); done
   local arguments=()

@@ -9,13 +9,13 @@ HEADER = "\t".join(reference.COLUMNS)
 
 def row(server, connections, requests, *, threads=2, pool=4, seconds=10.0, rep=1, non_2xx=0, timeouts=0,
         p99_us=5000, server_ticks=100, db_ticks=0, proxy_ticks=0, wrk_ms=0, machine_ticks=None, wall_seconds=None,
-        route="country"):
+        route="country", calibration=0):
     """A run. CPU in ticks of 10 ms (100 per second), wrk's in ms; by default nothing else ran."""
     if server == "flask":
         pool = 0
     if machine_ticks is None:
         machine_ticks = server_ticks + db_ticks + proxy_ticks + wrk_ms // 10
-    values = [route, server, threads, pool, connections, rep, seconds, requests, non_2xx, 0, timeouts,
+    values = [route, server, threads, pool, connections, rep, calibration, seconds, requests, non_2xx, 0, timeouts,
               2000, 1500, p99_us, p99_us * 2, server_ticks, db_ticks, proxy_ticks, wrk_ms, machine_ticks,
               seconds if wall_seconds is None else wall_seconds, 100]
     return "\t".join(str(value) for value in values)
@@ -79,41 +79,91 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     assert sync.limit == "threads"
     assert sync.difference == pytest.approx(0.05)
     async_ = ceilings["coffeehouse async, 2 threads, pool 4"]
-    assert async_.predicted == pytest.approx(1_600)  # pool 4 ÷ 2.5 ms
+    assert async_.predicted == pytest.approx(1_600, rel=1e-4)  # pool 4 ÷ 2.5 ms: 100 µs of CPU, hardly waiting
     assert async_.limit == "pool"
-    assert async_.difference == pytest.approx(1_500 / 1_600 - 1)
+    assert async_.difference == pytest.approx(1_500 / 1_600 - 1, abs=1e-4)
 
 
-def test_the_cpu_term_caps_the_pool_sweep_with_the_cpu_per_request_under_load(tmp_path):
+def test_async_mode_takes_its_cpu_per_request_from_the_calibration_and_the_cpus_cap_the_pool_sweep(tmp_path):
     model = model_of(
         tmp_path,
         # W = 2.5 ms. Alone a request costs 2,000 µs of CPU (server, PostgreSQL, proxy and wrk all wake
-        # up for it); with the configured pool at work 1,000 µs: 2 CPUs ÷ 1 ms = 2,000 req/s.
+        # up for it), with the configured pool at work 1,500 µs; where only the CPUs limit it (the
+        # calibration, two runs) 900 and 1,100 µs: C = 1 ms, 2 CPUs ÷ 1 ms = 2,000 req/s.
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
-        row("async", 128, 15_000, pool=4, server_ticks=300, db_ticks=900, proxy_ticks=150, wrk_ms=1_500),
+        row("async", 128, 10_000, pool=4, server_ticks=300, db_ticks=900, proxy_ticks=150, wrk_ms=1_500),
         row("async", 128, 19_000, pool=8),
         row("async", 128, 14_000, pool=64),
+        row("async", 128, 20_000, pool=64, server_ticks=1_800, calibration=1, rep=1),
+        row("async", 128, 20_000, pool=64, server_ticks=2_200, calibration=1, rep=2),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
     assert (costs.cpu_seconds, costs.cpu_seconds_alone) == (pytest.approx(0.001), pytest.approx(0.002))
+    assert costs.cpu_source == "calibration"
     sweep = model.pool_sweep()
-    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]
+    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibration is not a point
     four, eight, sixty_four = sweep
     assert (four.waiting_bound, four.cpu_bound) == (pytest.approx(1_600), pytest.approx(2_000))
     assert four.limit == "pool"
-    assert eight.predicted == pytest.approx(2_000)
+    # Below both bounds: 4 requests share 2 CPUs, so some wait for one (closed_network_throughput).
+    assert four.predicted == pytest.approx(reference.closed_network_throughput(4, 0.0015, 0.001, 2))
+    assert four.predicted < 1_600
     assert eight.limit == "CPU"
+    assert 1_900 < eight.predicted < 2_000
     assert sixty_four.waiting_bound == pytest.approx(25_600)
     assert sixty_four.predicted == pytest.approx(2_000)
     assert sixty_four.difference == pytest.approx(-0.30)
     assert sixty_four.within_target is False
 
 
+def test_the_cpus_are_those_the_stack_kept_busy_in_the_calibration(tmp_path):
+    model = model_of(
+        tmp_path,
+        row("async", 1, 4_000, pool=4, server_ticks=200),
+        row("async", 128, 19_000, pool=64),
+        # 1,600 req/s at 1 ms of CPU each: the stack kept 1.6 of the 2 CPUs busy.
+        row("async", 128, 16_000, pool=64, server_ticks=1_600, calibration=1),
+    )
+    assert model.cpus == pytest.approx(1.6)
+    [ceiling] = model.pool_sweep()
+    assert ceiling.cpu_bound == pytest.approx(1_600)          # the calibration's own throughput
+    assert ceiling.predicted == pytest.approx(1_600, rel=1e-3)
+
+
+def test_without_a_calibration_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
+    model = model_of(
+        tmp_path,
+        row("async", 1, 4_000, pool=4, server_ticks=200),
+        row("async", 128, 15_000, pool=4, server_ticks=1_500),   # 15 s over 15,000: 1 ms
+        row("async", 128, 19_000, pool=8),
+    )
+    costs = model.costs_of(reference.Config("async", 2, 8))
+    assert costs.cpu_seconds == pytest.approx(0.001)
+    assert costs.cpu_source == "under load"
+
+
+def test_the_closed_network_is_k_over_w_without_queueing_and_approaches_both_bounds():
+    # One CPU, one request: no one to wait for.
+    assert reference.closed_network_throughput(1, 0.002, 0.001, 1) == pytest.approx(1 / 0.003)
+    # As many requests as CPUs: still no one waits.
+    assert reference.closed_network_throughput(2, 0.002, 0.001, 2) == pytest.approx(2 / 0.003)
+    # Two requests on one CPU with no delay: the CPU is always busy, 1 / C.
+    assert reference.closed_network_throughput(2, 0.0, 0.001, 1) == pytest.approx(1_000)
+    # Textbook case (one queueing station, a delay): two requests, Z = D = 1 s. With one request
+    # there, R = 1, X = 1/2, Q = 1/2; with two, R = 1.5 and X = 2 / 2.5 = 0.8.
+    assert reference.closed_network_throughput(2, 1.0, 1.0, 1) == pytest.approx(0.8)
+    # At the knee the prediction is below both bounds, and far past it, at the CPUs' bound.
+    knee = reference.closed_network_throughput(8, 0.002, 0.0005, 2)       # bounds: 3,200 and 4,000
+    assert knee < 3_200
+    assert reference.closed_network_throughput(200, 0.002, 0.0005, 2) == pytest.approx(4_000, rel=1e-3)
+    assert reference.closed_network_throughput(0, 0.002, 0.001, 2) == 0
+
+
 def test_below_the_concurrency_the_connections_are_what_is_in_flight(tmp_path):
     model = model_of(tmp_path, row("async", 1, 4_000, pool=64, server_ticks=4), row("async", 16, 60_000, pool=64))
     prediction = model.predict(reference.Config("async", 2, 64), 16)
     assert prediction.in_flight == 16
-    assert prediction.predicted == pytest.approx(6_400)
+    assert prediction.predicted == pytest.approx(6_400, rel=0.01)   # C = 10 µs, 16 on 2 CPUs: hardly waiting
     assert prediction.limit == "connections"
 
 
@@ -147,6 +197,7 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
           for connections, requests in by_connections.items()),
         row("async", 128, 30_000, pool=8, server_ticks=300),
         row("async", 128, 60_000, pool=16, server_ticks=500),
+        row("async", 128, 200_000, pool=16, server_ticks=2_000, calibration=1),   # C = 100 µs, 2 CPUs busy
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -158,6 +209,9 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
     assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
+    assert "| 100 (calibration) |" in report
+    assert "## CPU calibration: async mode where only the CPUs limit it" in report
+    assert "| 1 | 16 | 128 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
     assert "## Pool sweep: async mode at 128 connections" in report
     assert "scripts/bench --with-reference" in report
     for name in ("t.png", "t-p99.png"):
