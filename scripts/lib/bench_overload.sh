@@ -64,10 +64,10 @@ overload_step() {
     -v machine_ticks="$wrk_machine_ticks" -v hz="$CLK_TCK" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
-      printf "%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, rep,
+      printf "%s\t%s\t%s\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", mode, connections, rep,
         v["duration_us"] / 1e6, v["requests"], v["http_errors"], status_503,
         v["connect_errors"] + v["read_errors"] + v["write_errors"], v["timeouts"], v["p50_us"], v["p99_us"], v["max_us"],
-        hwm, ticks, db_ticks, wrk_ms, machine_ticks, hz
+        hwm, ticks, db_ticks, wrk_ms, machine_ticks, hz, v["mean_us"]
     }' <<<"$line" >>"$overload_tsv"
   printf '  %-5s %5s conns (run %s): %s\n' "$mode" "$count" "$rep" "$(tail -n 1 "$overload_tsv" | awk -F'\t' '{
     ok = $5 - $6
@@ -79,7 +79,7 @@ overload_main() {
   section "Overload: GET /users/{id} at ${overload_connections[*]} connections, ${duration} s each, $repeat run(s)"
   overload_tsv="$work_dir/overload.tsv"
   overload_commands=()
-  printf 'mode\tconnections\trep\tseconds\trequests\tnon_2xx\tstatus_503\tsocket_errors\ttimeouts\tp50_us\tp99_us\tmax_us\trss_peak_kb\tcpu_ticks\tdb_ticks\twrk_ms\tmachine_ticks\tclk_tck\n' \
+  printf 'mode\tconnections\trep\tseconds\trequests\tnon_2xx\tstatus_503\tsocket_errors\ttimeouts\tp50_us\tp99_us\tmax_us\trss_peak_kb\tcpu_ticks\tdb_ticks\twrk_ms\tmachine_ticks\tclk_tck\tmean_us\n' \
     >"$overload_tsv"
   local mode count rep order
   for ((rep = 1; rep <= repeat; rep++)); do

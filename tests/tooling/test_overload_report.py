@@ -8,9 +8,11 @@ HEADER = "\t".join(overload.COLUMNS)
 
 
 def row(mode, connections, requests, non_2xx=0, *, seconds=2.0, p99_us=5000, rss_kb=20_000, timeouts=0,
-        cpu_ticks=100, db_ticks=80, wrk_ms=500, machine_ticks=400, status_503=None, rep=1):
+        cpu_ticks=100, db_ticks=80, wrk_ms=500, machine_ticks=400, status_503=None, rep=1, mean_us=None):
+    if mean_us is None:  # as Little's law has it: every connection busy all the time
+        mean_us = int(connections * seconds * 1e6 / requests) if requests else 0
     values = [mode, connections, rep, seconds, requests, non_2xx, non_2xx if status_503 is None else status_503, 0,
-              timeouts, 1000, p99_us, p99_us * 2, rss_kb, cpu_ticks, db_ticks, wrk_ms, machine_ticks, 100]
+              timeouts, 1000, p99_us, p99_us * 2, rss_kb, cpu_ticks, db_ticks, wrk_ms, machine_ticks, 100, mean_us]
     return "\t".join(str(value) for value in values)
 
 
@@ -101,7 +103,7 @@ def test_the_report_has_a_row_per_step_async_first_and_writes_the_plot(tmp_path)
     assert [line.split("|")[1:3] for line in table] == [[" async ", " 64 "], [" async ", " 9,000 "], [" sync ", " 64 "]]
     assert "| async | 64 | 30,000 | 0 |" in report
     # 100 service ticks, 80 of PostgreSQL's, 500 ms of wrk's, 400 machine ticks over 60,000 answers in 2 s.
-    assert "| 16.7 | 13.3 | 8.3 | 66.7 | 1 |" in report
+    assert "| 16.7 | 13.3 | 8.3 | 66.7 | 64 | 1 |" in report
     assert all(line.endswith("| 1 |") for line in table)  # one run each
     assert "scripts/bench --overload" in report
     assert (out / "t-goodput.png").read_bytes().startswith(b"\x89PNG")
@@ -164,3 +166,28 @@ def test_a_run_without_its_own_64_is_left_out_of_the_pairs(tmp_path):
         row("async", 9000, requests=99_000, rep=2),
     ))
     assert overload.paired_shares(steps, 9000) == pytest.approx([0.80])
+
+
+def test_wrk_latencies_that_break_littles_law_are_flagged(tmp_path):
+    consistent, broken = overload.read_steps(write(
+        tmp_path,
+        # 64 connections, 20,000 answers/s: a mean of 3.2 ms keeps all 64 busy, no more.
+        row("async", 64, requests=40_000, seconds=2.0, mean_us=3_200),
+        # A mean of 31.5 ms at 33,585 answers/s would take about 1,058 requests in flight.
+        row("async", 64, requests=67_170, seconds=2.0, mean_us=31_500, rep=2)))
+    assert consistent.in_flight_by_wrk == pytest.approx(64.0)
+    assert consistent.latencies_consistent
+    assert broken.in_flight_by_wrk == pytest.approx(1_057.9, rel=1e-3)
+    assert not broken.latencies_consistent
+
+
+def test_the_report_says_where_wrk_latencies_cannot_be_trusted(tmp_path):
+    steps = overload.read_steps(write(
+        tmp_path,
+        row("async", 64, requests=40_000, seconds=2.0),
+        row("async", 4000, requests=40_000, seconds=2.0),
+        row("async", 9000, requests=40_000, seconds=2.0, mean_us=2_000_000)))   # 40,000 in flight
+    report = overload.markdown(steps, title="t", setup="s", commands=[], plot_name="p.png", read_timeout_ms=10_000)
+    assert "**wrk's latencies are not to be trusted at async 9,000 (1 of 1 runs)**" in report
+    assert "| 40,000 **(> connections)** |" in report
+    assert "| 64 | 1 |" in report                      # the 64-connection step: 64 in flight, not flagged
