@@ -74,7 +74,7 @@ class Step(WrkCounts):
     @property
     def in_flight_by_wrk(self) -> float:
         """The requests in flight that wrk's answers per second and mean latency imply (L = λW)."""
-        return (self.requests / self.seconds if self.seconds > 0 else 0.0) * self.mean_us / 1e6
+        return self.answers_per_second * self.mean_us / 1e6
 
     @property
     def latencies_consistent(self) -> bool:
@@ -272,7 +272,8 @@ def markdown(steps: list[Step], *, title: str, setup: str, commands: list[str], 
         "| In flight by wrk's mean | Runs |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for point in points(steps):
+    found = points(steps)
+    for point in found:
         cpu = " | ".join("n/a" if value is None else f"{value:,.1f}"
                          for value in (getattr(point, name) for _, name in CPU_PARTS))
         lines.append(
@@ -281,7 +282,7 @@ def markdown(steps: list[Step], *, title: str, setup: str, commands: list[str], 
             f"| {point.p99_us / 1000:,.2f} | {point.rss_peak_kb / 1024:,.1f} | {cpu} "
             f"| {point.in_flight_by_wrk:,.0f}{' **(> connections)**' if point.inconsistent_runs else ''} "
             f"| {point.reps} |")
-    broken = [point for point in points(steps) if point.inconsistent_runs]
+    broken = [point for point in found if point.inconsistent_runs]
     lines += [
         "",
         "With several runs: medians of the rates, latencies and CPU, totals of the 503s, errors and "

@@ -126,6 +126,11 @@ class Run(WrkCounts):
         return self._per_success_us(self.stack_cpu_seconds) if self.clk_tck else None
 
     @property
+    def stack_cpus(self) -> float | None:
+        """How many CPUs' worth the stack kept busy: 2xx/s × its CPU per answer."""
+        return _busy_cpus(self.throughput, self.stack_cpu_us)
+
+    @property
     def others_cpus(self) -> float | None:
         """How many CPUs' worth other processes used meanwhile (the machine's busy time less the
         stack's, over the run): what a compiler running beside the benchmark takes from it."""
@@ -289,15 +294,13 @@ class Model:
     """Predictions for every server in a run, from the runs at one connection."""
 
     def __init__(self, runs: list[Run], cpus: int):
-        self.machine_cpus = cpus
         self.points = points(runs)
         self.calibration_runs = [run for run in runs if run.calibration]
         self.saturated_cpu_seconds = _seconds(median_or_none([run.stack_cpu_us for run in self.calibration_runs]))
         # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
         # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
         # With C from the same runs, CPUs ÷ C is the calibration's throughput.
-        busy = median_or_none([None if run.stack_cpu_us is None else run.throughput * run.stack_cpu_us / 1e6
-                               for run in self.calibration_runs])
+        busy = median_or_none([run.stack_cpus for run in self.calibration_runs])
         self.cpus = float(cpus) if busy is None else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
@@ -482,11 +485,8 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for run in model.calibration_runs:
-            busy = None if run.stack_cpu_us is None else run.throughput * run.stack_cpu_us / 1e6
-            lines.append(
-                f"| {run.rep} | {run.pool} | {run.connections:,} | {run.throughput:,.0f} "
-                f"| {_number(run.server_cpu_us, 1)} | {_number(run.stack_cpu_us, 1)} | {_number(busy, 2)} "
-                f"| {_number(run.others_cpus, 2)} | {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
+            lines.append(f"| {run.rep} | {run.pool} | {run.connections:,} | {run.throughput:,.0f} "
+                         f"| {_cpu_columns(run)} | {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
     lines += ["", "## Commands", "", "```sh", *commands, "```", ""]
     return "\n".join(lines)
 
@@ -495,8 +495,13 @@ def _micro(seconds: float | None) -> float | None:
     return None if seconds is None else seconds * 1e6
 
 
-def _cpu_columns(point: Point) -> str:
-    busy = None if point.stack_cpu_us is None else point.throughput * point.stack_cpu_us / 1e6
+def _busy_cpus(throughput: float, stack_cpu_us: float | None) -> float | None:
+    return None if stack_cpu_us is None else throughput * stack_cpu_us / 1e6
+
+
+def _cpu_columns(point: Point | Run) -> str:
+    """Server CPU, stack CPU (µs per request), the CPUs the stack kept busy, the others'."""
+    busy = _busy_cpus(point.throughput, point.stack_cpu_us)
     return (f"{_number(point.server_cpu_us, 1)} | {_number(point.stack_cpu_us, 1)} | {_number(busy, 2)} "
             f"| {_number(point.others_cpus, 2)}")
 

@@ -52,6 +52,11 @@ class WrkCounts:
         return self.requests - self.non_2xx
 
     @property
+    def answers_per_second(self) -> float:
+        """Answers of any status per second."""
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
     def goodput(self) -> float:
         """2xx answers per second."""
         return self.successes / self.seconds if self.seconds > 0 else 0.0
