@@ -52,6 +52,21 @@ boost::system::error_code parse_buffered(http::request_parser<http::string_body>
   return parser.is_done() ? boost::system::error_code{} : boost::system::error_code(http::error::need_more);
 }
 
+// Whether a request that could not be read was a HEAD, whose answer must have no body. Beast
+// parses the request line as soon as it is whole only on its first look at the bytes; once it
+// has asked for more it waits for the end of the header. So a request line longer than the
+// first read, in a header that never ends, is left unparsed: the answer would carry a body the
+// client does not expect. A fresh parser given all the buffered bytes at once reads it.
+bool unread_request_was_head(const http::request_parser<http::string_body>& parser, const beast::flat_buffer& buffer,
+                             const SessionLimits& limits) {
+  if (!parser.get().method_string().empty()) return parser.get().method() == http::verb::head;
+  http::request_parser<http::string_body> start_line;
+  start_line.header_limit(limits.header_limit);
+  boost::system::error_code ignored;
+  start_line.put(buffer.data(), ignored);
+  return start_line.get().method() == http::verb::head;
+}
+
 // Closing a socket with unread input makes the kernel reset the connection, and a reset can
 // overtake the answer: a client still writing its body (as Python's urllib does before it reads)
 // gets EPIPE or ECONNRESET instead of the 413. So, as RFC 9112 §9.6 says: half-close, read and
@@ -175,8 +190,9 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Reque
       break;  // the client left, idled out, or we are shutting down: nothing to answer
     }
     const auto started = std::chrono::steady_clock::now();
-    // Known once the request line is parsed, so a parse error's answer to HEAD has no body either.
-    const bool head_only = parser.get().method() == http::verb::head;
+    // A parse error's answer to HEAD has no body either.
+    const bool head_only =
+        read_error ? unread_request_was_head(parser, buffer, limits) : parser.get().method() == http::verb::head;
     std::string method, target;
     if (read_error) {
       response = parse_error_response(read_error);

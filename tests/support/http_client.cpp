@@ -53,6 +53,8 @@ HttpResult HttpClient::head(std::string_view target) {
 
 void HttpClient::write_raw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
 
+void HttpClient::finish_writing() { socket_.shutdown(asio::ip::tcp::socket::shutdown_send); }
+
 namespace {
 
 // Runs one started async operation to completion or until the timeout, so a server that

@@ -37,6 +37,8 @@ class HttpClient {
 
   // Raw bytes for malformed, pipelined or trickled requests; read_response parses one reply.
   void write_raw(std::string_view bytes);
+  // Half-closes the connection: the server reads end-of-stream after what was written.
+  void finish_writing();
   HttpResult read_response();
   // True when the server has closed the connection (the next read sees EOF or a reset).
   bool closed_by_peer();
