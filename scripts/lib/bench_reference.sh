@@ -16,6 +16,10 @@ readonly REFERENCE_DEFAULT_POOL_SWEEP="4,8,16,32,64"
 readonly REFERENCE_ROUTES=(country notes)
 readonly GUNICORN=/usr/bin/gunicorn
 readonly CALIBRATION_KEY=async-calibration
+readonly CEILING_KEY=async-ceiling
+# The ceiling calibration's pool is twice the sweep's largest, but PostgreSQL's max_connections is
+# 200 (pg-conf/postgresql.conf) and the other servers hold up to a dozen.
+readonly CEILING_POOL_MAX=160
 declare -A REFERENCE_SCRIPT=([country]=users_by_country [notes]=fixed_path)
 declare -A REFERENCE_SCRIPT_ARGS=([notes]=/coffee/notes)
 declare -A REFERENCE_LABEL=([country]='GET /users?country=&limit=20' [notes]='GET /coffee/notes')
@@ -109,12 +113,14 @@ reference_warmup() {
   check_server_alive "$key"
 }
 
-# The CPU calibration: what a request costs async mode where only the CPUs limit it -- the sweep's
-# largest pool at the most connections, through a second latency proxy that adds nothing, so that
+# The CPU calibration: what a request costs async mode as a function of how many requests are at
+# the CPUs at once -- the sweep's largest pool at 1, 2, 4, ... connections (every power of two below
+# the pool) and at the most connections, through a second latency proxy that adds nothing, so that
 # the proxy's CPU is in the cost as it is in every measured run (without a proxy, straight to
-# PostgreSQL as they are). bench/report/reference.py predicts every async ceiling from it: C taken
-# in a run the pool limits is higher, because there each request pays for wake-ups that a busy
-# machine shares (docs/sync-vs-async.md).
+# PostgreSQL as they are). With nothing away from the CPUs, each connection's request is at them.
+# bench/report/reference.py predicts every async ceiling from this curve: a request is cheaper
+# where more of them are at the CPUs at once, because each wake-up is shared by more of them
+# (docs/sync-vs-async.md).
 start_calibration_proxy() {
   calibration_url="$service_url" calibration_proxy_pid="" calibration_proxy_port="" calibration_proxy_command=()
   [[ -n "$proxy_pid" ]] || return 0
@@ -126,25 +132,51 @@ start_calibration_proxy() {
   calibration_url="$(pg_tcp_url "$BENCH_ROLE" "$password" "$started_proxy_port" "$database")"
 }
 
-# reference_calibration_step POOL CONNECTIONS REP
+# calibration_counts POOL LARGEST: the calibration's connection counts, one per line.
+calibration_counts() {
+  local pool="$1" largest="$2" count
+  for ((count = 1; count < pool && count < largest; count *= 2)); do echo "$count"; done
+  echo "$largest"
+}
+
+# reference_calibration_step POOL LARGEST REP: one service, measured at each calibration count.
 reference_calibration_step() {
-  local pool="$1" count="$2" rep="$3" measured_url="$service_url"
+  local pool="$1" largest="$2" rep="$3" measured_url="$service_url" count
   service_url="$calibration_url"
   start_service async "$CALIBRATION_KEY" "$pool"
   service_url="$measured_url"
-  reference_warmup "$CALIBRATION_KEY" "$count"
-  reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
+  reference_warmup "$CALIBRATION_KEY" "$largest"
+  while read -r count; do
+    reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
+  done < <(calibration_counts "$pool" "$largest")
   ((rep > 1)) || calibration_service_command="$(serve_args_for async "${service_port[$CALIBRATION_KEY]}" "$pool"; printf '%s' "${serve_args[*]}")"
   stop_server "$CALIBRATION_KEY"
 }
 
+# The ceiling calibration: async mode at the run's own latency (the measured runs' proxy) with a pool
+# twice the sweep's largest, at twice the most connections -- a configuration the sweep does not
+# measure, where only the CPUs limit it. Its CPU per request is what a request costs at this
+# latency with the CPUs full: dearer than at +0 ms, since every backend and the proxy wake after a
+# round trip's sleep instead of finding work queued (docs/sync-vs-async.md).
+# reference_ceiling_step POOL CONNECTIONS REP
+reference_ceiling_step() {
+  local pool="$1" count="$2" rep="$3"
+  start_service async "$CEILING_KEY" "$pool"
+  reference_warmup "$CEILING_KEY" "$count"
+  reference_step "$CEILING_KEY" async "$pool" "$count" "$rep" 2
+  ((rep > 1)) || ceiling_service_command="$(serve_args_for async "${service_port[$CEILING_KEY]}" "$pool"; printf '%s' "${serve_args[*]}")"
+  stop_server "$CEILING_KEY"
+}
+
 reference_main() {
-  local largest="${sweep_connections[-1]}" rep count key order pools pool calibration_pool
+  local largest="${sweep_connections[-1]}" rep count key order pools pool calibration_pool ceiling_pool ceiling_connections
   section "Reference: Flask/Gunicorn (-w $threads) beside sync and async, ${REFERENCE_LABEL[$reference_route]}"
   start_reference_server
   start_calibration_proxy
   calibration_pool="$pool_size"
   ((${#pool_sweep[@]} == 0 || pool_sweep[-1] < pool_size)) || calibration_pool="${pool_sweep[-1]}"
+  ceiling_pool=$((2 * calibration_pool > CEILING_POOL_MAX ? CEILING_POOL_MAX : 2 * calibration_pool))
+  ceiling_connections=$((2 * largest))
   reference_tsv="$work_dir/reference.tsv"
   reference_commands=()
   reference_pool_commands=()
@@ -179,8 +211,10 @@ reference_main() {
       ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
       stop_server "$key"
     done
-    section "Repetition $rep of $repeat: CPU calibration (async, pool $calibration_pool, $largest connections, +0 ms)"
+    section "Repetition $rep of $repeat: CPU calibration (async, pool $calibration_pool, +0 ms, at $(calibration_counts "$calibration_pool" "$largest" | paste -sd, -) connections)"
     reference_calibration_step "$calibration_pool" "$largest" "$rep"
+    section "Repetition $rep of $repeat: ceiling calibration (async, pool $ceiling_pool, $ceiling_connections connections, the run's latency)"
+    reference_ceiling_step "$ceiling_pool" "$ceiling_connections" "$rep"
   done
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   reference_report
@@ -220,6 +254,9 @@ reference_report() {
   url="postgresql://$BENCH_ROLE:***@127.0.0.1:${calibration_proxy_port:-$pg_port}/$database"
   commands+=("DATABASE_URL=$url $BINARY $calibration_service_command")
   if [[ -n "$calibration_proxy_pid" ]]; then commands+=("${calibration_proxy_command[*]}"); fi
+  commands+=("# the ceiling calibration, through the measured runs' proxy")
+  url="postgresql://$BENCH_ROLE:***@127.0.0.1:${proxy_port:-$pg_port}/$database"
+  commands+=("DATABASE_URL=$url $BINARY $ceiling_service_command")
   commands+=("")
   for command in "${reference_commands[@]}"; do commands+=("${command//$work_dir\//}"); done
   local arguments=()

@@ -62,11 +62,11 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     model = model_of(
         tmp_path,
         row("flask", 1, 1_000, server_ticks=10),   # W = 10 ms; 100 µs CPU: 20,000 req/s, not the limit
-        row("flask", 64, 1_900),
+        row("flask", 64, 1_900, server_ticks=19),
         row("sync", 1, 4_000, server_ticks=40),    # W = 2.5 ms
-        row("sync", 64, 8_400),
+        row("sync", 64, 8_400, server_ticks=84),
         row("async", 1, 4_000, server_ticks=40),   # W = 2.5 ms, pool 4
-        row("async", 64, 15_000),
+        row("async", 64, 15_000, server_ticks=150),
     )
     ceilings = by_label(model.ceilings())
     flask = ceilings["Flask/Gunicorn, 2 sync workers"]
@@ -84,36 +84,92 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     assert async_.difference == pytest.approx(1_500 / 1_600 - 1, abs=1e-4)
 
 
-def test_async_mode_takes_its_cpu_per_request_from_the_calibration_and_the_cpus_cap_the_pool_sweep(tmp_path):
-    model = model_of(
+def test_a_cpu_curve_is_linear_between_its_points_and_flat_beyond_them():
+    curve = reference.CpuCurve(((1.0, 0.004), (5.0, 0.002), (20.0, 0.001)))
+    assert curve.at(0.2) == 0.004
+    assert curve.at(3.0) == pytest.approx(0.003)
+    assert curve.at(12.5) == pytest.approx(0.0015)
+    assert curve.at(64.0) == 0.001
+    assert reference.CpuCurve.constant(0.002).at(7.0) == 0.002
+
+
+def calibrated_model(tmp_path, *measured):
+    """W = 2.5 ms for async mode: alone a request costs 2 ms of CPU (server, PostgreSQL, proxy and
+    wrk all wake up for it), so Z = 0.5 ms. The calibration (pool 64, nothing added): at one
+    connection 400 req/s at 2 ms of CPU, so Z there is 0.5 ms too and Q = 1 − 400 × 0.5 ms = 0.8; at
+    128 connections 2,000 req/s at 1 ms (two runs, 0.9 and 1.1 ms), Q = 64 − 2,000 × 0.5 ms = 63,
+    with both CPUs busy."""
+    return model_of(
         tmp_path,
-        # W = 2.5 ms. Alone a request costs 2,000 µs of CPU (server, PostgreSQL, proxy and wrk all wake
-        # up for it), with the configured pool at work 1,500 µs; where only the CPUs limit it (the
-        # calibration, two runs) 900 and 1,100 µs: C = 1 ms, 2 CPUs ÷ 1 ms = 2,000 req/s.
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
-        row("async", 128, 10_000, pool=4, server_ticks=300, db_ticks=900, proxy_ticks=150, wrk_ms=1_500),
-        row("async", 128, 19_000, pool=8),
-        row("async", 128, 14_000, pool=64),
+        *measured,
+        row("async", 1, 4_000, pool=64, server_ticks=800, calibration=1),
         row("async", 128, 20_000, pool=64, server_ticks=1_800, calibration=1, rep=1),
         row("async", 128, 20_000, pool=64, server_ticks=2_200, calibration=1, rep=2),
     )
+
+
+def test_the_calibration_gives_the_cpu_per_request_by_the_requests_at_the_cpus(tmp_path):
+    model = calibrated_model(tmp_path)
+    alone, saturated = model.calibration
+    assert (alone.connections, alone.throughput, alone.cpu_seconds) == (1, 400, pytest.approx(0.002))
+    assert alone.at_cpus == pytest.approx(0.8)
+    assert (saturated.connections, saturated.reps, saturated.cpu_seconds) == (128, 2, pytest.approx(0.001))
+    assert saturated.at_cpus == pytest.approx(63.0)
+    assert model.saturated_cpu_seconds == pytest.approx(0.001)
+    assert model.cpus == pytest.approx(2.0)             # busy where the CPUs limit it, not at one connection
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert (costs.cpu_seconds, costs.cpu_seconds_alone) == (pytest.approx(0.001), pytest.approx(0.002))
     assert costs.cpu_source == "calibration"
+    assert costs.cpu_seconds_alone == pytest.approx(0.002)
+    assert costs.delay_seconds == pytest.approx(0.0005)
+    assert costs.cpu_curve.points == ((pytest.approx(0.8), pytest.approx(0.002)), (pytest.approx(63.0), pytest.approx(0.001)))
+
+
+def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_cpu_it_assumed(tmp_path):
+    model = calibrated_model(
+        tmp_path,
+        row("async", 128, 10_000, pool=4),
+        row("async", 128, 19_000, pool=8),
+        row("async", 128, 14_000, pool=64),
+    )
     sweep = model.pool_sweep()
     assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibration is not a point
+    costs = model.costs_of(reference.Config("async", 2, 4))
+    for prediction in sweep:
+        operating = prediction.operating
+        # Self-consistent: the network at C(Q) leaves Q requests at the CPUs, the rest in the delay.
+        assert operating.cpu_seconds == pytest.approx(costs.cpu_curve.at(operating.at_cpus))
+        assert operating.at_cpus == pytest.approx(prediction.in_flight - prediction.predicted * 0.0005, abs=0.01)
+        assert prediction.predicted == pytest.approx(
+            reference.closed_network_throughput(prediction.in_flight, 0.0005, operating.cpu_seconds, 2.0))
+        assert prediction.cpu_bound == pytest.approx(2.0 / operating.cpu_seconds)
     four, eight, sixty_four = sweep
-    assert (four.waiting_bound, four.cpu_bound) == (pytest.approx(1_600), pytest.approx(2_000))
-    assert four.limit == "pool"
-    # Below both bounds: 4 requests share 2 CPUs, so some wait for one (closed_network_throughput).
-    assert four.predicted == pytest.approx(reference.closed_network_throughput(4, 0.0015, 0.001, 2))
-    assert four.predicted < 1_600
-    assert eight.limit == "CPU"
-    assert 1_900 < eight.predicted < 2_000
-    assert sixty_four.waiting_bound == pytest.approx(25_600)
-    assert sixty_four.predicted == pytest.approx(2_000)
-    assert sixty_four.difference == pytest.approx(-0.30)
+    # More in flight, more at the CPUs, each request cheaper.
+    assert four.operating.at_cpus < eight.operating.at_cpus < sixty_four.operating.at_cpus
+    assert four.operating.cpu_seconds > eight.operating.cpu_seconds > sixty_four.operating.cpu_seconds
+    # The pool's bound is K ÷ (Z + C) at the C it operates at: 4 ÷ (0.5 ms + ~1.9 ms).
+    assert four.waiting_bound == pytest.approx(4 / (0.0005 + four.operating.cpu_seconds))
+    assert four.limit == "CPU"                           # 2 CPUs ÷ ~1.9 ms is lower still
+    assert four.predicted < four.cpu_bound
+    # 64 in flight: nearly all at the CPUs, C near 1 ms, nearly 2 CPUs ÷ 1 ms.
+    assert sixty_four.operating.at_cpus > 60
+    assert 1_950 < sixty_four.predicted < 2_000
+    assert sixty_four.difference == pytest.approx(1_400 / sixty_four.predicted - 1)
     assert sixty_four.within_target is False
+
+
+def test_with_one_cost_the_operating_point_is_the_closed_network():
+    point = reference.operating_point(8, 0.002, reference.CpuCurve.constant(0.0005), 2.0)
+    assert point.throughput == pytest.approx(reference.closed_network_throughput(8, 0.002, 0.0005, 2.0))
+    assert point.at_cpus == pytest.approx(8 - point.throughput * 0.002, abs=1e-3)
+    assert reference.operating_point(0, 0.002, reference.CpuCurve.constant(0.0005), 2.0).throughput == 0
+
+
+def test_a_cost_that_falls_with_the_requests_at_the_cpus_raises_the_prediction_at_the_knee():
+    flat = reference.operating_point(16, 0.002, reference.CpuCurve.constant(0.0004), 2.0)
+    falling = reference.operating_point(16, 0.002, reference.CpuCurve(((1.0, 0.0004), (16.0, 0.0002))), 2.0)
+    assert falling.cpu_seconds < 0.0004
+    assert falling.throughput > flat.throughput
 
 
 def test_the_cpus_are_those_the_stack_kept_busy_in_the_calibration(tmp_path):
@@ -138,7 +194,7 @@ def test_without_a_calibration_async_mode_takes_its_cpu_from_the_configured_pool
         row("async", 128, 19_000, pool=8),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_seconds == pytest.approx(0.001)
+    assert costs.cpu_curve == reference.CpuCurve.constant(0.001)
     assert costs.cpu_source == "under load"
 
 
@@ -190,13 +246,14 @@ def test_a_server_without_a_run_at_one_connection_gets_no_prediction(tmp_path):
 def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_plots(tmp_path):
     tsv = write(
         tmp_path,
-        *(row(server, connections, requests, server_ticks=40)
+        *(row(server, connections, requests, server_ticks=requests // 25)   # 400 µs of CPU each
           for server, by_connections in (("flask", {1: 1_000, 16: 1_900, 128: 1_900}),
                                          ("sync", {1: 4_000, 16: 7_800, 128: 7_700}),
                                          ("async", {1: 4_000, 16: 15_500, 128: 15_000}))
           for connections, requests in by_connections.items()),
         row("async", 128, 30_000, pool=8, server_ticks=300),
         row("async", 128, 60_000, pool=16, server_ticks=500),
+        row("async", 1, 20_000, pool=16, server_ticks=200, calibration=1),       # C = 100 µs, Z = 400 µs: Q = 0.2
         row("async", 128, 200_000, pool=16, server_ticks=2_000, calibration=1),   # C = 100 µs, 2 CPUs busy
     )
     out = tmp_path / "out"
@@ -205,13 +262,14 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
                            "--db-latency-ms", "2", "--setup", "a machine", "--command", "scripts/bench --with-reference"]) == 0
     report = (out / "t.md").read_text(encoding="utf-8")
     assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
-    # Flask: 2 workers ÷ 10 ms = 200 predicted, 190 measured.
-    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 |" in report
+    # Flask: 2 workers ÷ 10 ms = 200 predicted (C = 400 µs alone and under load), 190 measured.
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 0.1 | 400 (under load) |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
     assert "| 100 (calibration) |" in report
-    assert "## CPU calibration: async mode where only the CPUs limit it" in report
-    assert "| 1 | 16 | 128 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "## CPU calibration: async mode's CPU per request by the requests at the CPUs" in report
+    assert "| 1 | 1 | 2,000 | 0.2 | 100.0 | 100.0 | 0.20 | 0.00 | 0/0/0 | 1 |" in report
+    assert "| 128 | 16 | 20,000 | 8.0 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 | 1 |" in report
     assert "## Pool sweep: async mode at 128 connections" in report
     assert "scripts/bench --with-reference" in report
     for name in ("t.png", "t-p99.png"):
