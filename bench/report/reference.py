@@ -23,22 +23,22 @@ for C. At K <= N nothing queues and it is K / (Z + C).
 
 W = 1 / (requests per second at one connection), where nothing queues, and Z = W less the CPU per
 request there. C = the CPU per request of every process that serves it, since they share the CPUs:
-the server, PostgreSQL's processes, the latency proxy and wrk. C falls as more requests are at the
-CPUs at once (Q): every wake-up (an epoll return, a backend woken by its socket, a CPU leaving
-idle) is then shared by more of them. So async mode's C is a curve C(Q), measured in the
-calibration: async mode with the sweep's largest pool through a latency proxy that adds nothing,
-at 1, 2, 4, ... connections and at the most, where each point's Q is its requests in flight less
-those in the delay (X·Z). A prediction is the operating point where the closed network at C(Q)
-leaves exactly Q = K − X·Z requests at the CPUs (operating_point). N is the most CPUs the stack
-kept busy in the calibration. Flask's and sync mode's C, which only shows their CPU bound (K <=
-N), is one value from their run at the most connections. The machine's whole busy time is
-recorded as well, to show how much of the CPUs other processes took.
+the server, PostgreSQL's processes, the latency proxy and wrk. C depends on where the stack runs:
+it falls as more requests are at the CPUs at once (every wake-up is shared by more of them), rises
+with the backends in use, and rises with the latency itself (every backend and the proxy wake after
+a round trip's sleep instead of finding work queued). So async mode's C and N are measured where
+only the CPUs limit it, at the run's own latency: the ceiling calibration, async mode through the
+measured runs' proxy with twice the sweep's largest pool at twice the most connections -- a
+configuration the sweep does not measure, so that no prediction is its own measurement. N is the
+CPUs the stack kept busy there. A calibration at +0 ms (the sweep's largest pool, through a proxy
+that adds nothing) is reported beside it, to show what the latency costs. Flask's and sync mode's C,
+which only shows their CPU bound (K <= N), is from their run at the most connections. The machine's
+whole busy time is recorded as well, to show how much of the CPUs other processes took.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import pathlib
 import statistics
 import sys
@@ -53,7 +53,7 @@ COLUMNS = (
     "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
     "connections",         # wrk connections
     "rep",                 # repetition, from 1
-    "calibration",         # 1: the CPU calibration (async, the largest pool, a proxy adding 0 ms); 0: measured
+    "calibration",         # 0: measured; 1: async at +0 ms (the largest pool); 2: the ceiling (twice it, the run's latency)
     "seconds",             # wrk's measured duration
     "requests",            # answers wrk read, any status
     "non_2xx",             # of which not 2xx/3xx
@@ -73,7 +73,7 @@ COLUMNS = (
 )
 
 SERVERS = ("flask", "sync", "async")
-CURVE, CEILING = 1, 2           # the calibration column: the +0 ms curve, the ceiling at the run's latency
+ZERO_LATENCY, CEILING = 1, 2    # the calibration column: async at +0 ms (shown), at the run's latency (the model's C, N)
 TARGET = 0.15              # issue #18: every prediction within 15 % of the measurement
 
 ROUTE_LABELS = {
@@ -233,75 +233,26 @@ def points(runs: list[Run]) -> list[Point]:
     return found
 
 
-@dataclasses.dataclass(frozen=True)
-class CpuCurve:
-    """C, the stack's CPU per request, as a function of Q, the requests at the CPUs at once: a
-    request costs less where more of them are there together, because every wake-up (an epoll
-    return, a backend woken by its socket, a CPU leaving idle) is shared by more of them. Piecewise
-    linear between the measured points, flat beyond them."""
-    points: tuple[tuple[float, float], ...]     # (Q, C in seconds), by Q
-
-    @staticmethod
-    def constant(cpu_seconds: float) -> CpuCurve:
-        return CpuCurve(((0.0, cpu_seconds),))
-
-    def at(self, at_cpus: float) -> float:
-        first, last = self.points[0], self.points[-1]
-        if at_cpus <= first[0]:
-            return first[1]
-        if at_cpus >= last[0]:
-            return last[1]
-        for (q0, c0), (q1, c1) in zip(self.points, self.points[1:]):
-            if at_cpus <= q1:
-                return c0 + (c1 - c0) * (at_cpus - q0) / (q1 - q0)
-        return last[1]
-
-
-@dataclasses.dataclass(frozen=True)
-class CalibrationPoint:
-    """The calibration at one connection count: medians over its runs."""
-    pool: int
-    connections: int
-    reps: int
-    throughput: float
-    cpu_seconds: float                  # C: the stack's CPU per request
-    at_cpus: float                      # Q: in flight, less those away from the CPUs (X × the delay)
-    point: Point                        # the medians, for the report's CPU columns
-
-
-def calibration_points(runs: list[Run]) -> list[CalibrationPoint]:
-    """The calibration's points by connections. With nothing added to the round trips, the delay
-    away from the CPUs is what the run at one connection spends outside them: 1/X − C there."""
-    calibration = [run for run in runs if run.calibration == CURVE]
-    grouped = points([dataclasses.replace(run, calibration=0) for run in calibration])
-    alone = next((p for p in grouped if p.connections == 1), None)
-    delay = 0.0
-    if alone is not None and alone.throughput > 0 and alone.stack_cpu_us is not None:
-        delay = max(0.0, 1 / alone.throughput - alone.stack_cpu_us / 1e6)
-    found = []
-    for p in grouped:
-        if p.stack_cpu_us is None or p.throughput <= 0:
-            continue
-        in_flight = min(p.connections, p.config.pool)
-        found.append(CalibrationPoint(p.config.pool, p.connections, p.reps, p.throughput, p.stack_cpu_us / 1e6,
-                                      max(0.0, in_flight - p.throughput * delay), p))
-    return found
+def calibration_point(runs: list[Run], kind: int) -> Point | None:
+    """The calibration of this kind (ZERO_LATENCY or CEILING): its medians over the repetitions."""
+    found = points([dataclasses.replace(run, calibration=0) for run in runs if run.calibration == kind])
+    return max(found, key=lambda point: point.connections, default=None)
 
 
 @dataclasses.dataclass(frozen=True)
 class Costs:
     """What one request costs a server: its time from the run at one connection; its CPU, for async
-    mode the calibration's curve, for the others their run at the most connections (they never
-    have more requests at the CPUs than there are CPUs)."""
+    mode from the ceiling calibration, for the others from their run at the most connections (they
+    never have more requests at the CPUs than there are CPUs)."""
     seconds_per_request: float          # W: 1 / throughput at one connection
-    cpu_curve: CpuCurve | None          # C by the requests at the CPUs at once
-    cpu_seconds_alone: float | None     # C at one connection, where every request pays every wake-up
-    cpu_source: str                     # where C was measured: "calibration" or "under load"
+    cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request
+    cpu_seconds_alone: float | None     # the same at one connection, where every request pays every wake-up
+    cpu_source: str                     # where C was measured: "ceiling calibration" or "under load"
 
     @property
     def delay_seconds(self) -> float:
         """Z: the time a request spends away from the CPUs (the round trips), from the run at one
-        connection, where nothing queues: W less its CPU."""
+        connection, where nothing queues: W less its CPU there."""
         return max(0.0, self.seconds_per_request - (self.cpu_seconds_alone or 0.0))
 
 
@@ -323,46 +274,14 @@ def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds:
 
 
 @dataclasses.dataclass(frozen=True)
-class OperatingPoint:
-    throughput: float                   # X
-    at_cpus: float                      # Q: the requests at the CPUs, K − X·Z
-    cpu_seconds: float                  # C(Q)
-
-
-@functools.lru_cache(maxsize=None)
-def operating_point(customers: int, delay_seconds: float, curve: CpuCurve, cpus: float) -> OperatingPoint:
-    """The closed network whose CPU cost depends on how many requests are at the CPUs: the Q at
-    which C(Q) gives a throughput X that leaves exactly Q = K − X·Z of them there. More at the
-    CPUs makes each cheaper, hence X higher and fewer left there: one crossing, found by bisection."""
-    if customers <= 0:
-        return OperatingPoint(0.0, 0.0, curve.at(0.0))
-    low, high = 0.0, float(customers)
-    while high - low > 1e-4 * customers:
-        middle = (low + high) / 2
-        throughput = closed_network_throughput(customers, delay_seconds, curve.at(middle), cpus)
-        if customers - throughput * delay_seconds > middle:
-            low = middle
-        else:
-            high = middle
-    at_cpus = (low + high) / 2
-    cpu_seconds = curve.at(at_cpus)
-    return OperatingPoint(closed_network_throughput(customers, delay_seconds, cpu_seconds, cpus), at_cpus, cpu_seconds)
-
-
-@dataclasses.dataclass(frozen=True)
 class Prediction:
     config: Config
     connections: int
     in_flight: int                     # min(concurrency, connections)
     waiting_bound: float               # in_flight / (Z + C): where no request waits for a CPU
-    cpu_bound: float | None            # CPUs / C, with C where the prediction operates
-    operating: OperatingPoint | None   # the closed network's solution; None without a C
+    cpu_bound: float | None            # CPUs / C
+    predicted: float                   # the closed network's throughput; in_flight / W without a C
     measured: Point | None
-
-    @property
-    def predicted(self) -> float:
-        """The closed network's throughput; in_flight / W without a C."""
-        return self.waiting_bound if self.operating is None else self.operating.throughput
 
     @property
     def limit(self) -> str:
@@ -389,26 +308,19 @@ def _seconds(microseconds: float | None) -> float | None:
 
 
 class Model:
-    """Predictions for every server in a run, from the runs at one connection and the calibration."""
+    """Predictions for every server in a run, from the runs at one connection and the ceiling
+    calibration."""
 
     def __init__(self, runs: list[Run], cpus: int):
         self.points = points(runs)
-        self.calibration_runs = [run for run in runs if run.calibration]
-        self.calibration = calibration_points(runs)
-        ceiling_runs = [dataclasses.replace(run, calibration=0) for run in runs if run.calibration == CEILING]
-        self.ceiling = next(iter(points(ceiling_runs)), None)
-        saturated = max(self.calibration, key=lambda p: p.connections, default=None)
-        self.saturated_cpu_seconds = None if saturated is None else saturated.cpu_seconds
-        # The CPUs the stack keeps busy where only the CPUs limit it: the most it kept busy in any
-        # calibration run, a little less than the machine's, since between wake-ups and in the
-        # kernel's own work none of its processes runs.
-        busy = max((_busy_cpus(p.throughput, p.point.stack_cpu_us) or 0.0 for p in self.calibration), default=0.0)
-        calibrated = None if not self.calibration else CpuCurve(tuple(sorted(
-            (p.at_cpus, p.cpu_seconds) for p in self.calibration)))
-        if self.ceiling is not None and self.ceiling.stack_cpu_us is not None:
-            busy = _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
-            calibrated = CpuCurve.constant(self.ceiling.stack_cpu_us / 1e6)
-        self.cpus = float(cpus) if busy <= 0 else min(float(cpus), busy)
+        self.calibration_runs = sorted((run for run in runs if run.calibration), key=lambda run: (run.calibration, run.rep))
+        self.zero_latency = calibration_point(runs, ZERO_LATENCY)
+        self.ceiling = calibration_point(runs, CEILING)
+        ceiling_cpu = None if self.ceiling is None else _seconds(self.ceiling.stack_cpu_us)
+        # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
+        # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
+        busy = None if ceiling_cpu is None else _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
+        self.cpus = float(cpus) if not busy else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
         for alone in self.points:
@@ -416,14 +328,13 @@ class Model:
                 continue
             # One connection uses one pool connection: the configured pool's run at one connection
             # gives W for every pool size of the sweep.
-            if alone.config.server == "async" and calibrated is not None:
-                curve, source = calibrated, "calibration"
+            if alone.config.server == "async" and ceiling_cpu is not None:
+                cpu_seconds, source = ceiling_cpu, "ceiling calibration"
             else:
                 loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
                 cpu_seconds, source = _seconds(loaded.stack_cpu_us), "under load"
-                curve = None if cpu_seconds is None else CpuCurve.constant(cpu_seconds)
             self.costs.setdefault((alone.config.server, alone.config.threads),
-                                  Costs(1 / alone.throughput, curve, _seconds(alone.stack_cpu_us), source))
+                                  Costs(1 / alone.throughput, cpu_seconds, _seconds(alone.stack_cpu_us), source))
 
     def costs_of(self, config: Config) -> Costs | None:
         return self.costs.get((config.server, config.threads))
@@ -434,27 +345,22 @@ class Model:
             return None
         in_flight = min(config.concurrency, connections)
         measured = next((p for p in self.points if p.config == config and p.connections == connections), None)
-        operating = self.operating(costs, in_flight)
-        return Prediction(config, connections, in_flight, self.waiting_bound(costs, operating, in_flight),
-                          None if operating is None else self.cpus / operating.cpu_seconds, operating, measured)
+        return Prediction(config, connections, in_flight, self.waiting_bound(costs, in_flight),
+                          None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds,
+                          self.throughput(costs, in_flight), measured)
 
     @staticmethod
-    def waiting_bound(costs: Costs, operating: OperatingPoint | None, in_flight: int) -> float:
-        """K ÷ (Z + C): each request's time where none waits for a CPU, at the operating point's C
-        (W itself at one connection)."""
-        if operating is None:
+    def waiting_bound(costs: Costs, in_flight: int) -> float:
+        """K ÷ (Z + C): each request's time where none waits for a CPU (K ÷ W without a C)."""
+        if costs.cpu_seconds is None:
             return in_flight / costs.seconds_per_request
-        return in_flight / (costs.delay_seconds + operating.cpu_seconds)
-
-    def operating(self, costs: Costs, in_flight: int) -> OperatingPoint | None:
-        if costs.cpu_curve is None:
-            return None
-        return operating_point(in_flight, costs.delay_seconds, costs.cpu_curve, self.cpus)
+        return in_flight / (costs.delay_seconds + costs.cpu_seconds)
 
     def throughput(self, costs: Costs, in_flight: int) -> float:
-        """The prediction for `in_flight` requests at once: the closed network of W and C(Q)."""
-        operating = self.operating(costs, in_flight)
-        return in_flight / costs.seconds_per_request if operating is None else operating.throughput
+        """The prediction for `in_flight` requests at once: the closed network of Z and C."""
+        if costs.cpu_seconds is None:
+            return in_flight / costs.seconds_per_request
+        return closed_network_throughput(in_flight, costs.delay_seconds, costs.cpu_seconds, self.cpus)
 
     @property
     def largest_connections(self) -> int:
@@ -510,35 +416,29 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
         "CPUs, so the **prediction** is the exact mean-value analysis of the closed network whose asymptotes "
         "they are. **W** = 1 ÷ (requests/s at one connection), where nothing queues; Z = W less the CPU per "
         "request there (C alone). C = the CPU per request of every process that serves it, since they share the "
-        "CPUs: the server, PostgreSQL, the latency proxy and wrk. A request costs less where more of them are at "
-        "the CPUs at once (every wake-up is shared by more of them), so C is a function of **Q**, the requests "
-        "at the CPUs: for async mode "
-        + (f"the calibration's curve (below): async mode with a pool of {model.calibration[0].pool} through a "
-           "latency proxy that adds nothing, at connection counts from 1 to "
-           f"{model.calibration[-1].connections:,}, each point Q = (in flight) − X × Z there, C = its CPU per "
-           f"request. N is the CPUs the stack kept busy at its most connections, where only the CPUs limit it, "
-           f"**{model.cpus:.2f}** of the machine's {cpus}. The prediction is the operating point where C(Q) "
-           "gives a throughput X that leaves Q = K − X × Z at the CPUs"
-           if model.calibration else
-           f"taken from its configured pool's run at the most connections, one value, and N is the machine's {cpus} "
-           "(this run has no calibration)")
-        + f"; for Flask and sync mode one value from their run at {largest:,} connections (they never have more "
+        "CPUs: the server, PostgreSQL, the latency proxy and wrk. For async mode C is "
+        + (f"**{model.ceiling.stack_cpu_us:,.0f} µs**, from the ceiling calibration (below; the median of "
+           f"{model.ceiling.reps}): async mode with a pool of {model.ceiling.config.pool} at "
+           f"{model.ceiling.connections:,} connections at this run's latency, where only the CPUs limit it; N is "
+           f"the CPUs the stack kept busy there, **{model.cpus:.2f}** of the machine's {cpus}"
+           if model.ceiling is not None and model.ceiling.stack_cpu_us is not None else
+           f"taken from its configured pool's run at the most connections, and N is the machine's {cpus} "
+           "(this run has no ceiling calibration)")
+        + f"; for Flask and sync mode from their run at {largest:,} connections (they never have more "
         "requests at the CPUs than there are CPUs). Measured: at "
         f"{largest:,} connections, more than any K. Difference = (measured − predicted) ÷ predicted; the "
         f"target is ±{TARGET:.0%}.",
         "",
-        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | Q at the CPUs | C at Q (µs, from) | K ÷ (Z + C) (req/s) "
+        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C (µs, where) | K ÷ (Z + C) (req/s) "
         "| CPUs ÷ C (req/s) | **predicted** (nearer bound) | **measured** (req/s) | difference | within ±15 % |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
 
     def prediction_row(label: str, prediction: Prediction) -> str:
         costs = model.costs_of(prediction.config)
         measured = prediction.measured.throughput if prediction.measured else None
-        operating = prediction.operating
         return (f"| {label} | {prediction.in_flight} | {costs.seconds_per_request * 1e3:,.2f} "
-                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(operating and operating.at_cpus, 1)} "
-                f"| {_number(operating and _micro(operating.cpu_seconds))} ({costs.cpu_source}) "
+                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(_micro(costs.cpu_seconds))} ({costs.cpu_source}) "
                 f"| {prediction.waiting_bound:,.0f} | {_number(prediction.cpu_bound)} "
                 f"| **{prediction.predicted:,.0f}** ({prediction.limit}) | **{_number(measured)}** "
                 f"| {_percent(prediction.difference)} | {_verdict(prediction)} |")
@@ -595,24 +495,30 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
                 f"| {_number(prediction.cpu_bound)} | {prediction.predicted:,.0f} ({prediction.limit}) "
                 f"| {_percent(prediction.difference)} | {point.p50_us / 1000:,.2f} | {point.p99_us / 1000:,.2f} "
                 f"| {_cpu_columns(point)} | {_errors(point)} | {point.reps} |")
-    if model.calibration:
+    if model.calibration_runs:
         lines += [
             "",
-            "## CPU calibration: async mode's CPU per request by the requests at the CPUs",
+            "## CPU calibrations: async mode where only the CPUs limit it",
             "",
-            f"Async mode with a pool of {model.calibration[0].pool}, through a latency proxy that adds nothing; "
-            "medians over the runs. Q = (in flight) − X × Z, with Z from the run at one connection here; C is the "
-            "stack's CPU per request. Every async prediction above reads C at its own Q off this curve "
-            "(linear between the points, flat beyond them).",
+            "The ceiling calibration runs at this run's latency, through the measured runs' proxy; its stack CPU "
+            "per request is C for every async prediction above, and its busy CPUs are N (medians over the runs). "
+            "The one at +0 ms, through a proxy that adds nothing, is not used: it shows what a request costs "
+            "where no round trip sleeps."
+            + (f" Here a request cost {model.zero_latency.stack_cpu_us:,.0f} µs at +0 ms and "
+               f"{model.ceiling.stack_cpu_us:,.0f} µs at this latency "
+               f"({_percent(model.ceiling.stack_cpu_us / model.zero_latency.stack_cpu_us - 1)})."
+               if model.zero_latency is not None and model.ceiling is not None
+               and model.zero_latency.stack_cpu_us and model.ceiling.stack_cpu_us else ""),
             "",
-            "| Connections | in flight | req/s | Q at the CPUs | server CPU µs/req | stack CPU µs/req (C) | stack, CPUs "
-            "| others, CPUs | errors | runs |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| Calibration | Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs "
+            "| others, CPUs | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for calibrated in model.calibration:
-            lines.append(f"| {calibrated.connections:,} | {min(calibrated.connections, calibrated.pool)} "
-                         f"| {calibrated.throughput:,.0f} | {calibrated.at_cpus:,.1f} "
-                         f"| {_cpu_columns(calibrated.point)} | {_errors(calibrated.point)} | {calibrated.reps} |")
+        kinds = {ZERO_LATENCY: "+0 ms", CEILING: "ceiling, this run's latency"}
+        for run in model.calibration_runs:
+            lines.append(f"| {kinds.get(run.calibration, run.calibration)} | {run.rep} | {run.pool} "
+                         f"| {run.connections:,} | {run.throughput:,.0f} | {_cpu_columns(run)} "
+                         f"| {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
     lines += ["", "## Commands", "", "```sh", *commands, "```", ""]
     return "\n".join(lines)
 
@@ -657,7 +563,7 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         predicted = [model.predict(config, c) for c in x]
         servers_axes.plot(x, [p.predicted for p in predicted], color=color, linestyle="--", linewidth=1.2)
     servers_axes.plot([], [], color="gray", linestyle="--", linewidth=1.2,
-                      label="dashed: predicted (the closed network of W and C)")
+                      label="dashed: predicted (the closed network of Z and C)")
     servers_axes.set_xscale("log", base=2)
     connections = sorted({p.connections for p in model.points if p.config in model.comparison_configs()})
     servers_axes.set_xticks(connections, [f"{c:,}" for c in connections])
@@ -682,17 +588,14 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         costs = model.costs_of(sweep[0].config)
         sweep_axes.plot(every_pool, [model.throughput(costs, pool) for pool in every_pool],
                         color=color, linestyle="--", linewidth=1.2,
-                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C(Q)")
-        operating = [model.operating(costs, pool) for pool in every_pool]
-        sweep_axes.plot(every_pool, [model.waiting_bound(costs, point, pool) for point, pool in zip(operating, every_pool)],
+                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C")
+        sweep_axes.plot(every_pool, [model.waiting_bound(costs, pool) for pool in every_pool],
                         color=color, linestyle=":", linewidth=1,
                         label="  the pool's bound, pool ÷ (Z + C)")
-        if all(point is not None for point in operating):
-            sweep_axes.plot(every_pool, [model.cpus / point.cpu_seconds for point in operating], color="black",
-                            linestyle=":", linewidth=1.5,
-                            label=f"  the CPUs' bound, {model.cpus:.2f} CPUs ÷ C(Q) at each pool's Q "
-                                  f"({costs.cpu_source}: C = {operating[-1].cpu_seconds * 1e6:,.0f} µs at pool "
-                                  f"{every_pool[-1]})")
+        if costs.cpu_seconds is not None:
+            sweep_axes.axhline(model.cpus / costs.cpu_seconds, color="black", linestyle=":", linewidth=1.5,
+                               label=f"  the CPUs' bound, {model.cpus:.2f} CPUs ÷ C "
+                                     f"({costs.cpu_source}: C = {costs.cpu_seconds * 1e6:,.0f} µs)")
         for prediction in model.ceilings():
             if prediction.config.server == "async":
                 continue

@@ -113,14 +113,11 @@ reference_warmup() {
   check_server_alive "$key"
 }
 
-# The CPU calibration: what a request costs async mode as a function of how many requests are at
-# the CPUs at once -- the sweep's largest pool at 1, 2, 4, ... connections (every power of two below
-# the pool) and at the most connections, through a second latency proxy that adds nothing, so that
+# The +0 ms calibration: what a request costs async mode where no round trip sleeps -- the sweep's
+# largest pool at the most connections, through a second latency proxy that adds nothing, so that
 # the proxy's CPU is in the cost as it is in every measured run (without a proxy, straight to
-# PostgreSQL as they are). With nothing away from the CPUs, each connection's request is at them.
-# bench/report/reference.py predicts every async ceiling from this curve: a request is cheaper
-# where more of them are at the CPUs at once, because each wake-up is shared by more of them
-# (docs/sync-vs-async.md).
+# PostgreSQL as they are). The report shows it beside the ceiling calibration (below), which is
+# what predicts: the difference is what the latency itself costs (docs/sync-vs-async.md).
 start_calibration_proxy() {
   calibration_url="$service_url" calibration_proxy_pid="" calibration_proxy_port="" calibration_proxy_command=()
   [[ -n "$proxy_pid" ]] || return 0
@@ -132,23 +129,14 @@ start_calibration_proxy() {
   calibration_url="$(pg_tcp_url "$BENCH_ROLE" "$password" "$started_proxy_port" "$database")"
 }
 
-# calibration_counts POOL LARGEST: the calibration's connection counts, one per line.
-calibration_counts() {
-  local pool="$1" largest="$2" count
-  for ((count = 1; count < pool && count < largest; count *= 2)); do echo "$count"; done
-  echo "$largest"
-}
-
-# reference_calibration_step POOL LARGEST REP: one service, measured at each calibration count.
+# reference_calibration_step POOL CONNECTIONS REP
 reference_calibration_step() {
-  local pool="$1" largest="$2" rep="$3" measured_url="$service_url" count
+  local pool="$1" count="$2" rep="$3" measured_url="$service_url"
   service_url="$calibration_url"
   start_service async "$CALIBRATION_KEY" "$pool"
   service_url="$measured_url"
-  reference_warmup "$CALIBRATION_KEY" "$largest"
-  while read -r count; do
-    reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
-  done < <(calibration_counts "$pool" "$largest")
+  reference_warmup "$CALIBRATION_KEY" "$count"
+  reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
   ((rep > 1)) || calibration_service_command="$(serve_args_for async "${service_port[$CALIBRATION_KEY]}" "$pool"; printf '%s' "${serve_args[*]}")"
   stop_server "$CALIBRATION_KEY"
 }
@@ -211,7 +199,7 @@ reference_main() {
       ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
       stop_server "$key"
     done
-    section "Repetition $rep of $repeat: CPU calibration (async, pool $calibration_pool, +0 ms, at $(calibration_counts "$calibration_pool" "$largest" | paste -sd, -) connections)"
+    section "Repetition $rep of $repeat: +0 ms calibration (async, pool $calibration_pool, $largest connections, a proxy adding nothing)"
     reference_calibration_step "$calibration_pool" "$largest" "$rep"
     section "Repetition $rep of $repeat: ceiling calibration (async, pool $ceiling_pool, $ceiling_connections connections, the run's latency)"
     reference_ceiling_step "$ceiling_pool" "$ceiling_connections" "$rep"

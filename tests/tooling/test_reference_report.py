@@ -84,48 +84,34 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     assert async_.difference == pytest.approx(1_500 / 1_600 - 1, abs=1e-4)
 
 
-def test_a_cpu_curve_is_linear_between_its_points_and_flat_beyond_them():
-    curve = reference.CpuCurve(((1.0, 0.004), (5.0, 0.002), (20.0, 0.001)))
-    assert curve.at(0.2) == 0.004
-    assert curve.at(3.0) == pytest.approx(0.003)
-    assert curve.at(12.5) == pytest.approx(0.0015)
-    assert curve.at(64.0) == 0.001
-    assert reference.CpuCurve.constant(0.002).at(7.0) == 0.002
-
-
 def calibrated_model(tmp_path, *measured):
     """W = 2.5 ms for async mode: alone a request costs 2 ms of CPU (server, PostgreSQL, proxy and
-    wrk all wake up for it), so Z = 0.5 ms. The calibration (pool 64, nothing added): at one
-    connection 400 req/s at 2 ms of CPU, so Z there is 0.5 ms too and Q = 1 − 400 × 0.5 ms = 0.8; at
-    128 connections 2,000 req/s at 1 ms (two runs, 0.9 and 1.1 ms), Q = 64 − 2,000 × 0.5 ms = 63,
-    with both CPUs busy."""
+    wrk all wake up for it), so Z = 0.5 ms. The +0 ms calibration (pool 64, 128 connections): 0.8 ms
+    a request. The ceiling calibration (pool 128, 256 connections, the run's latency): 2,000 req/s at
+    0.9 and 1.1 ms (two runs), so C = 1 ms with both CPUs busy."""
     return model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
         *measured,
-        row("async", 1, 4_000, pool=64, server_ticks=800, calibration=1),
-        row("async", 128, 20_000, pool=64, server_ticks=1_800, calibration=1, rep=1),
-        row("async", 128, 20_000, pool=64, server_ticks=2_200, calibration=1, rep=2),
+        row("async", 128, 25_000, pool=64, server_ticks=2_000, calibration=reference.ZERO_LATENCY),
+        row("async", 256, 20_000, pool=128, server_ticks=1_800, calibration=reference.CEILING, rep=1),
+        row("async", 256, 20_000, pool=128, server_ticks=2_200, calibration=reference.CEILING, rep=2),
     )
 
 
-def test_the_calibration_gives_the_cpu_per_request_by_the_requests_at_the_cpus(tmp_path):
+def test_the_ceiling_calibration_gives_async_mode_its_cpu_per_request_and_the_cpus(tmp_path):
     model = calibrated_model(tmp_path)
-    alone, saturated = model.calibration
-    assert (alone.connections, alone.throughput, alone.cpu_seconds) == (1, 400, pytest.approx(0.002))
-    assert alone.at_cpus == pytest.approx(0.8)
-    assert (saturated.connections, saturated.reps, saturated.cpu_seconds) == (128, 2, pytest.approx(0.001))
-    assert saturated.at_cpus == pytest.approx(63.0)
-    assert model.saturated_cpu_seconds == pytest.approx(0.001)
-    assert model.cpus == pytest.approx(2.0)             # busy where the CPUs limit it, not at one connection
+    assert (model.ceiling.config.pool, model.ceiling.connections, model.ceiling.reps) == (128, 256, 2)
+    assert model.cpus == pytest.approx(2.0)
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_source == "calibration"
+    assert costs.cpu_seconds == pytest.approx(0.001)   # the ceiling's, not the +0 ms calibration's 0.8 ms
+    assert costs.cpu_source == "ceiling calibration"
     assert costs.cpu_seconds_alone == pytest.approx(0.002)
     assert costs.delay_seconds == pytest.approx(0.0005)
-    assert costs.cpu_curve.points == ((pytest.approx(0.8), pytest.approx(0.002)), (pytest.approx(63.0), pytest.approx(0.001)))
+    assert model.zero_latency.stack_cpu_us == pytest.approx(800)
 
 
-def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_cpu_it_assumed(tmp_path):
+def test_each_async_prediction_is_the_closed_network_of_the_delay_and_the_ceilings_cpu(tmp_path):
     model = calibrated_model(
         tmp_path,
         row("async", 128, 10_000, pool=4),
@@ -133,52 +119,28 @@ def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_
         row("async", 128, 14_000, pool=64),
     )
     sweep = model.pool_sweep()
-    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibration is not a point
-    costs = model.costs_of(reference.Config("async", 2, 4))
+    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibrations are not points
     for prediction in sweep:
-        operating = prediction.operating
-        # Self-consistent: the network at C(Q) leaves Q requests at the CPUs, the rest in the delay.
-        assert operating.cpu_seconds == pytest.approx(costs.cpu_curve.at(operating.at_cpus))
-        assert operating.at_cpus == pytest.approx(prediction.in_flight - prediction.predicted * 0.0005, abs=0.01)
         assert prediction.predicted == pytest.approx(
-            reference.closed_network_throughput(prediction.in_flight, 0.0005, operating.cpu_seconds, 2.0))
-        assert prediction.cpu_bound == pytest.approx(2.0 / operating.cpu_seconds)
+            reference.closed_network_throughput(prediction.in_flight, 0.0005, 0.001, 2.0))
+        assert prediction.cpu_bound == pytest.approx(2_000)
     four, eight, sixty_four = sweep
-    # More in flight, more at the CPUs, each request cheaper.
-    assert four.operating.at_cpus < eight.operating.at_cpus < sixty_four.operating.at_cpus
-    assert four.operating.cpu_seconds > eight.operating.cpu_seconds > sixty_four.operating.cpu_seconds
-    # The pool's bound is K ÷ (Z + C) at the C it operates at: 4 ÷ (0.5 ms + ~1.9 ms).
-    assert four.waiting_bound == pytest.approx(4 / (0.0005 + four.operating.cpu_seconds))
-    assert four.limit == "CPU"                           # 2 CPUs ÷ ~1.9 ms is lower still
-    assert four.predicted < four.cpu_bound
-    # 64 in flight: nearly all at the CPUs, C near 1 ms, nearly 2 CPUs ÷ 1 ms.
-    assert sixty_four.operating.at_cpus > 60
-    assert 1_950 < sixty_four.predicted < 2_000
+    assert four.waiting_bound == pytest.approx(4 / 0.0015)   # K ÷ (Z + C): 2,667, above the CPUs' 2,000
+    assert four.limit == "CPU"
+    assert four.predicted < 0.97 * four.cpu_bound            # at the knee, below both bounds
+    assert four.predicted < eight.predicted < sixty_four.predicted
+    assert sixty_four.predicted == pytest.approx(2_000)       # 64 in flight: the CPUs are the limit
     assert sixty_four.difference == pytest.approx(1_400 / sixty_four.predicted - 1)
     assert sixty_four.within_target is False
 
 
-def test_with_one_cost_the_operating_point_is_the_closed_network():
-    point = reference.operating_point(8, 0.002, reference.CpuCurve.constant(0.0005), 2.0)
-    assert point.throughput == pytest.approx(reference.closed_network_throughput(8, 0.002, 0.0005, 2.0))
-    assert point.at_cpus == pytest.approx(8 - point.throughput * 0.002, abs=1e-3)
-    assert reference.operating_point(0, 0.002, reference.CpuCurve.constant(0.0005), 2.0).throughput == 0
-
-
-def test_a_cost_that_falls_with_the_requests_at_the_cpus_raises_the_prediction_at_the_knee():
-    flat = reference.operating_point(16, 0.002, reference.CpuCurve.constant(0.0004), 2.0)
-    falling = reference.operating_point(16, 0.002, reference.CpuCurve(((1.0, 0.0004), (16.0, 0.0002))), 2.0)
-    assert falling.cpu_seconds < 0.0004
-    assert falling.throughput > flat.throughput
-
-
-def test_the_cpus_are_those_the_stack_kept_busy_in_the_calibration(tmp_path):
+def test_the_cpus_are_those_the_stack_kept_busy_in_the_ceiling_calibration(tmp_path):
     model = model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200),
         row("async", 128, 19_000, pool=64),
         # 1,600 req/s at 1 ms of CPU each: the stack kept 1.6 of the 2 CPUs busy.
-        row("async", 128, 16_000, pool=64, server_ticks=1_600, calibration=1),
+        row("async", 256, 16_000, pool=128, server_ticks=1_600, calibration=reference.CEILING),
     )
     assert model.cpus == pytest.approx(1.6)
     [ceiling] = model.pool_sweep()
@@ -186,16 +148,19 @@ def test_the_cpus_are_those_the_stack_kept_busy_in_the_calibration(tmp_path):
     assert ceiling.predicted == pytest.approx(1_600, rel=1e-3)
 
 
-def test_without_a_calibration_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
+def test_without_a_ceiling_calibration_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
     model = model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200),
         row("async", 128, 15_000, pool=4, server_ticks=1_500),   # 15 s over 15,000: 1 ms
         row("async", 128, 19_000, pool=8),
+        # The +0 ms calibration alone does not predict: a request costs more at the run's latency.
+        row("async", 128, 30_000, pool=8, server_ticks=1_500, calibration=reference.ZERO_LATENCY),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_curve == reference.CpuCurve.constant(0.001)
+    assert costs.cpu_seconds == pytest.approx(0.001)
     assert costs.cpu_source == "under load"
+    assert model.cpus == 2.0
 
 
 def test_the_closed_network_is_k_over_w_without_queueing_and_approaches_both_bounds():
@@ -253,8 +218,8 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
           for connections, requests in by_connections.items()),
         row("async", 128, 30_000, pool=8, server_ticks=300),
         row("async", 128, 60_000, pool=16, server_ticks=500),
-        row("async", 1, 20_000, pool=16, server_ticks=200, calibration=1),       # C = 100 µs, Z = 400 µs: Q = 0.2
-        row("async", 128, 200_000, pool=16, server_ticks=2_000, calibration=1),   # C = 100 µs, 2 CPUs busy
+        row("async", 128, 250_000, pool=16, server_ticks=2_000, calibration=reference.ZERO_LATENCY),  # 80 µs
+        row("async", 256, 200_000, pool=32, server_ticks=2_000, calibration=reference.CEILING),  # 100 µs, 2 CPUs
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -263,13 +228,14 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
     report = (out / "t.md").read_text(encoding="utf-8")
     assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
     # Flask: 2 workers ÷ 10 ms = 200 predicted (C = 400 µs alone and under load), 190 measured.
-    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 0.1 | 400 (under load) |" in report
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 400 (under load) |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
-    assert "| 100 (calibration) |" in report
-    assert "## CPU calibration: async mode's CPU per request by the requests at the CPUs" in report
-    assert "| 1 | 1 | 2,000 | 0.2 | 100.0 | 100.0 | 0.20 | 0.00 | 0/0/0 | 1 |" in report
-    assert "| 128 | 16 | 20,000 | 8.0 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 | 1 |" in report
+    assert "| 100 (ceiling calibration) |" in report
+    assert "## CPU calibrations: async mode where only the CPUs limit it" in report
+    assert "| +0 ms | 1 | 16 | 128 | 25,000 | 80.0 | 80.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "| ceiling, this run's latency | 1 | 32 | 256 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "a request cost 80 µs at +0 ms and 100 µs at this latency (+25%)" in report
     assert "## Pool sweep: async mode at 128 connections" in report
     assert "scripts/bench --with-reference" in report
     for name in ("t.png", "t-p99.png"):
