@@ -8,32 +8,31 @@ every server's ceiling from its own measurements (below), sets each measurement 
 prediction, and writes the Markdown report and the plots. Kept out of bash so that it can be tested
 (tests/tooling/test_reference_report.py).
 
-The model (issue #18). A server that works on K requests at once, each away from the CPUs for Z
-seconds (the round trips) and on one of them for C, serves at most K / (Z + C) requests per second
-(Little's law: L = λ·W); with N CPUs, at most N / C. Those are the asymptotes,
+The model (issue #18). A server that works on K requests at once, each holding its place for W
+seconds, serves at most K / W requests per second (Little's law: L = λ·W); if a request costs C
+seconds of CPU on a machine with N CPUs, at most N / C. Those are the asymptotes,
 
-    bounds = min(min(K, connections) / (Z + C), N / C)
+    bounds = min(min(K, connections) / W, N / C)
 
 with K = Gunicorn's workers for Flask, the io threads for sync mode, the pool size for async mode.
 Where the two meet, requests that hold their place also queue for the CPUs, and the real curve
 rounds the corner below both. The prediction is therefore the exact mean-value analysis of the
 closed network that the bounds are the asymptotes of (Lazowska et al., Quantitative System
-Performance, ch. 5-7): K requests circulate between a delay Z and N CPUs that each request needs
-for C. At K <= N nothing queues and it is K / (Z + C).
+Performance, ch. 5-7): K requests circulate between a delay of W - C (the round trips, the time in
+no CPU) and N CPUs that each request needs for C. At K <= N nothing queues and it is K / W.
 
-W = 1 / (requests per second at one connection), where nothing queues, and Z = W less the CPU per
-request there. C = the CPU per request of every process that serves it, since they share the CPUs:
-the server, PostgreSQL's processes, the latency proxy and wrk. C depends on where the stack runs:
-it falls as more requests are at the CPUs at once (every wake-up is shared by more of them), rises
-with the backends in use, and rises with the latency itself (every backend and the proxy wake after
-a round trip's sleep instead of finding work queued). So async mode's C and N are measured where
-only the CPUs limit it, at the run's own latency: the ceiling calibration, async mode through the
-measured runs' proxy with twice the sweep's largest pool at twice the most connections -- a
-configuration the sweep does not measure, so that no prediction is its own measurement. N is the
-CPUs the stack kept busy there. A calibration at +0 ms (the sweep's largest pool, through a proxy
-that adds nothing) is reported beside it, to show what the latency costs. Flask's and sync mode's C,
-which only shows their CPU bound (K <= N), is from their run at the most connections. The machine's
-whole busy time is recorded as well, to show how much of the CPUs other processes took.
+W = 1 / (requests per second at one connection), where nothing queues. C = the CPU per request of
+every process that serves it, since they share the CPUs: the server, PostgreSQL's processes, the
+latency proxy and wrk. C depends on where the stack runs: it falls as more requests are at the CPUs
+at once (wake-ups are shared by more of them), rises with the backends in use, and rises with the
+latency itself (every backend and the proxy wake after a round trip's sleep instead of finding work
+queued). So async mode's C and N are measured where only the CPUs limit it, at the run's own
+latency and twice the most connections, in configurations the sweep does not measure: the cost
+calibration has the sweep's largest pool (as many backends as its CPU-bound runs) and gives C; the
+ceiling calibration has twice that pool, so that the pool cannot be its limit, and the CPUs its
+stack kept busy are N. Flask's and sync mode's C, which only shows their CPU bound (K <= N), is
+from their run at the most connections. The machine's whole busy time is recorded as well, to show
+how much of the CPUs other processes took.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ COLUMNS = (
     "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
     "connections",         # wrk connections
     "rep",                 # repetition, from 1
-    "calibration",         # 0: measured; 1: async at +0 ms (the largest pool); 2: the ceiling (twice it, the run's latency)
+    "calibration",         # 0: measured; 1: the cost calibration (the largest pool); 2: the ceiling (twice it)
     "seconds",             # wrk's measured duration
     "requests",            # answers wrk read, any status
     "non_2xx",             # of which not 2xx/3xx
@@ -73,7 +72,7 @@ COLUMNS = (
 )
 
 SERVERS = ("flask", "sync", "async")
-ZERO_LATENCY, CEILING = 1, 2    # the calibration column: async at +0 ms (shown), at the run's latency (the model's C, N)
+COST, CEILING = 1, 2           # the calibration column: where C is measured, where N is
 TARGET = 0.15              # issue #18: every prediction within 15 % of the measurement
 
 ROUTE_LABELS = {
@@ -234,7 +233,7 @@ def points(runs: list[Run]) -> list[Point]:
 
 
 def calibration_point(runs: list[Run], kind: int) -> Point | None:
-    """The calibration of this kind (ZERO_LATENCY or CEILING): its medians over the repetitions."""
+    """The calibration of this kind (COST or CEILING): its medians over the repetitions."""
     found = points([dataclasses.replace(run, calibration=0) for run in runs if run.calibration == kind])
     return max(found, key=lambda point: point.connections, default=None)
 
@@ -242,18 +241,12 @@ def calibration_point(runs: list[Run], kind: int) -> Point | None:
 @dataclasses.dataclass(frozen=True)
 class Costs:
     """What one request costs a server: its time from the run at one connection; its CPU, for async
-    mode from the ceiling calibration, for the others from their run at the most connections (they
+    mode from the cost calibration, for the others from their run at the most connections (they
     never have more requests at the CPUs than there are CPUs)."""
     seconds_per_request: float          # W: 1 / throughput at one connection
     cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request
     cpu_seconds_alone: float | None     # the same at one connection, where every request pays every wake-up
-    cpu_source: str                     # where C was measured: "ceiling calibration" or "under load"
-
-    @property
-    def delay_seconds(self) -> float:
-        """Z: the time a request spends away from the CPUs (the round trips), from the run at one
-        connection, where nothing queues: W less its CPU there."""
-        return max(0.0, self.seconds_per_request - (self.cpu_seconds_alone or 0.0))
+    cpu_source: str                     # where C was measured: "cost calibration" or "under load"
 
 
 def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds: float, cpus: float) -> float:
@@ -278,7 +271,7 @@ class Prediction:
     config: Config
     connections: int
     in_flight: int                     # min(concurrency, connections)
-    waiting_bound: float               # in_flight / (Z + C): where no request waits for a CPU
+    waiting_bound: float               # in_flight / W
     cpu_bound: float | None            # CPUs / C
     predicted: float                   # the closed network's throughput; in_flight / W without a C
     measured: Point | None
@@ -308,18 +301,17 @@ def _seconds(microseconds: float | None) -> float | None:
 
 
 class Model:
-    """Predictions for every server in a run, from the runs at one connection and the ceiling
-    calibration."""
+    """Predictions for every server in a run, from the runs at one connection and the calibrations."""
 
     def __init__(self, runs: list[Run], cpus: int):
         self.points = points(runs)
         self.calibration_runs = sorted((run for run in runs if run.calibration), key=lambda run: (run.calibration, run.rep))
-        self.zero_latency = calibration_point(runs, ZERO_LATENCY)
+        self.cost = calibration_point(runs, COST)
         self.ceiling = calibration_point(runs, CEILING)
-        ceiling_cpu = None if self.ceiling is None else _seconds(self.ceiling.stack_cpu_us)
+        calibrated_cpu = None if self.cost is None else _seconds(self.cost.stack_cpu_us)
         # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
         # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
-        busy = None if ceiling_cpu is None else _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
+        busy = None if self.ceiling is None else _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
         self.cpus = float(cpus) if not busy else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
@@ -328,8 +320,8 @@ class Model:
                 continue
             # One connection uses one pool connection: the configured pool's run at one connection
             # gives W for every pool size of the sweep.
-            if alone.config.server == "async" and ceiling_cpu is not None:
-                cpu_seconds, source = ceiling_cpu, "ceiling calibration"
+            if alone.config.server == "async" and calibrated_cpu is not None:
+                cpu_seconds, source = calibrated_cpu, "cost calibration"
             else:
                 loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
                 cpu_seconds, source = _seconds(loaded.stack_cpu_us), "under load"
@@ -345,22 +337,16 @@ class Model:
             return None
         in_flight = min(config.concurrency, connections)
         measured = next((p for p in self.points if p.config == config and p.connections == connections), None)
-        return Prediction(config, connections, in_flight, self.waiting_bound(costs, in_flight),
+        return Prediction(config, connections, in_flight, in_flight / costs.seconds_per_request,
                           None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds,
                           self.throughput(costs, in_flight), measured)
 
-    @staticmethod
-    def waiting_bound(costs: Costs, in_flight: int) -> float:
-        """K ÷ (Z + C): each request's time where none waits for a CPU (K ÷ W without a C)."""
-        if costs.cpu_seconds is None:
-            return in_flight / costs.seconds_per_request
-        return in_flight / (costs.delay_seconds + costs.cpu_seconds)
-
     def throughput(self, costs: Costs, in_flight: int) -> float:
-        """The prediction for `in_flight` requests at once: the closed network of Z and C."""
+        """The prediction for `in_flight` requests at once: the closed network of W and C."""
         if costs.cpu_seconds is None:
             return in_flight / costs.seconds_per_request
-        return closed_network_throughput(in_flight, costs.delay_seconds, costs.cpu_seconds, self.cpus)
+        delay = max(0.0, costs.seconds_per_request - costs.cpu_seconds)
+        return closed_network_throughput(in_flight, delay, costs.cpu_seconds, self.cpus)
 
     @property
     def largest_connections(self) -> int:
@@ -410,26 +396,29 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
     lines += [
         "## Predictions and measurements",
         "",
-        "Little's law: a server with **K** requests in flight, each away from the CPUs for **Z** (the round "
-        "trips) and on one of them for **C**, serves at most K ÷ (Z + C) requests per second; **N CPUs** serve "
-        "at most N ÷ C. Those are the bounds. Where they meet, requests that hold their place also queue for the "
-        "CPUs, so the **prediction** is the exact mean-value analysis of the closed network whose asymptotes "
-        "they are. **W** = 1 ÷ (requests/s at one connection), where nothing queues; Z = W less the CPU per "
-        "request there (C alone). C = the CPU per request of every process that serves it, since they share the "
-        "CPUs: the server, PostgreSQL, the latency proxy and wrk. For async mode C is "
-        + (f"**{model.ceiling.stack_cpu_us:,.0f} µs**, from the ceiling calibration (below; the median of "
-           f"{model.ceiling.reps}): async mode with a pool of {model.ceiling.config.pool} at "
-           f"{model.ceiling.connections:,} connections at this run's latency, where only the CPUs limit it; N is "
-           f"the CPUs the stack kept busy there, **{model.cpus:.2f}** of the machine's {cpus}"
+        "Little's law: a server with **K** requests in flight, each taking **W**, serves at most K ÷ W requests "
+        "per second; if every request costs **C** of CPU, **N CPUs** serve at most N ÷ C. Those are the bounds. "
+        "Where they meet, requests that hold their place also queue for the CPUs, so the **prediction** is the "
+        "exact mean-value analysis of the closed network whose asymptotes they are: K requests, each W − C away "
+        "from the CPUs (the round trips) and then C on one of them. With K no more than the CPUs nothing queues "
+        "and it is K ÷ W. W = 1 ÷ (requests/s at one connection). C = the CPU per request of every process that "
+        "serves it, since they share the CPUs: the server, PostgreSQL, the latency proxy and wrk. For async mode C is "
+        + (f"**{model.cost.stack_cpu_us:,.0f} µs**, from the cost calibration (below; the median of "
+           f"{model.cost.reps}): async mode with a pool of {model.cost.config.pool} at {model.cost.connections:,} "
+           "connections at this run's latency, where only the CPUs limit it"
+           if model.cost is not None and model.cost.stack_cpu_us is not None else
+           "taken from its configured pool's run at the most connections (this run has no cost calibration)")
+        + (f"; N is the CPUs the stack kept busy in the ceiling calibration, with a pool of "
+           f"{model.ceiling.config.pool} at {model.ceiling.connections:,} connections: **{model.cpus:.2f}** of the "
+           f"machine's {cpus}"
            if model.ceiling is not None and model.ceiling.stack_cpu_us is not None else
-           f"taken from its configured pool's run at the most connections, and N is the machine's {cpus} "
-           "(this run has no ceiling calibration)")
-        + f"; for Flask and sync mode from their run at {largest:,} connections (they never have more "
-        "requests at the CPUs than there are CPUs). Measured: at "
+           f"; N is the machine's {cpus} (this run has no ceiling calibration)")
+        + f". For Flask and sync mode C is from their run at {largest:,} connections; C alone, at one connection, "
+        "is shown too: there every request pays for every process's wake-ups by itself. Measured: at "
         f"{largest:,} connections, more than any K. Difference = (measured − predicted) ÷ predicted; the "
         f"target is ±{TARGET:.0%}.",
         "",
-        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C (µs, where) | K ÷ (Z + C) (req/s) "
+        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C (µs, where) | K ÷ W (req/s) "
         "| CPUs ÷ C (req/s) | **predicted** (nearer bound) | **measured** (req/s) | difference | within ±15 % |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
@@ -484,7 +473,7 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
             "",
             f"## Pool sweep: async mode at {largest:,} connections",
             "",
-            "| Pool | req/s | pool ÷ (Z + C) | CPUs ÷ C | predicted (nearer bound) | difference | p50 ms | p99 ms "
+            "| Pool | req/s | pool ÷ W | CPUs ÷ C | predicted (nearer bound) | difference | p50 ms | p99 ms "
             "| server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs | errors | runs |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
@@ -500,21 +489,16 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
             "",
             "## CPU calibrations: async mode where only the CPUs limit it",
             "",
-            "The ceiling calibration runs at this run's latency, through the measured runs' proxy; its stack CPU "
-            "per request is C for every async prediction above, and its busy CPUs are N (medians over the runs). "
-            "The one at +0 ms, through a proxy that adds nothing, is not used: it shows what a request costs "
-            "where no round trip sleeps."
-            + (f" Here a request cost {model.zero_latency.stack_cpu_us:,.0f} µs at +0 ms and "
-               f"{model.ceiling.stack_cpu_us:,.0f} µs at this latency "
-               f"({_percent(model.ceiling.stack_cpu_us / model.zero_latency.stack_cpu_us - 1)})."
-               if model.zero_latency is not None and model.ceiling is not None
-               and model.zero_latency.stack_cpu_us and model.ceiling.stack_cpu_us else ""),
+            "Both at this run's latency, through the measured runs' proxy, at more connections than the sweep: "
+            "the cost calibration with the sweep's largest pool, whose stack CPU per request is C for every async "
+            "prediction above, and the ceiling calibration with twice that pool, whose busy CPUs are N (medians "
+            "over the runs).",
             "",
             "| Calibration | Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs "
             "| others, CPUs | errors |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        kinds = {ZERO_LATENCY: "+0 ms", CEILING: "ceiling, this run's latency"}
+        kinds = {COST: "cost (C)", CEILING: "ceiling (N)"}
         for run in model.calibration_runs:
             lines.append(f"| {kinds.get(run.calibration, run.calibration)} | {run.rep} | {run.pool} "
                          f"| {run.connections:,} | {run.throughput:,.0f} | {_cpu_columns(run)} "
@@ -563,7 +547,7 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         predicted = [model.predict(config, c) for c in x]
         servers_axes.plot(x, [p.predicted for p in predicted], color=color, linestyle="--", linewidth=1.2)
     servers_axes.plot([], [], color="gray", linestyle="--", linewidth=1.2,
-                      label="dashed: predicted (the closed network of Z and C)")
+                      label="dashed: predicted (the closed network of W and C)")
     servers_axes.set_xscale("log", base=2)
     connections = sorted({p.connections for p in model.points if p.config in model.comparison_configs()})
     servers_axes.set_xticks(connections, [f"{c:,}" for c in connections])
@@ -589,9 +573,9 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
         sweep_axes.plot(every_pool, [model.throughput(costs, pool) for pool in every_pool],
                         color=color, linestyle="--", linewidth=1.2,
                         label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C")
-        sweep_axes.plot(every_pool, [model.waiting_bound(costs, pool) for pool in every_pool],
+        sweep_axes.plot(every_pool, [pool / costs.seconds_per_request for pool in every_pool],
                         color=color, linestyle=":", linewidth=1,
-                        label="  the pool's bound, pool ÷ (Z + C)")
+                        label="  the pool's bound, pool ÷ W")
         if costs.cpu_seconds is not None:
             sweep_axes.axhline(model.cpus / costs.cpu_seconds, color="black", linestyle=":", linewidth=1.5,
                                label=f"  the CPUs' bound, {model.cpus:.2f} CPUs ÷ C "

@@ -86,50 +86,51 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
 
 def calibrated_model(tmp_path, *measured):
     """W = 2.5 ms for async mode: alone a request costs 2 ms of CPU (server, PostgreSQL, proxy and
-    wrk all wake up for it), so Z = 0.5 ms. The +0 ms calibration (pool 64, 128 connections): 0.8 ms
-    a request. The ceiling calibration (pool 128, 256 connections, the run's latency): 2,000 req/s at
-    0.9 and 1.1 ms (two runs), so C = 1 ms with both CPUs busy."""
+    wrk all wake up for it). The cost calibration (pool 64, 256 connections): 0.9 and 1.1 ms a
+    request (two runs), so C = 1 ms. The ceiling calibration (pool 128): 1,800 req/s at 1 ms, so
+    N = 1.8 CPUs."""
     return model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
         *measured,
-        row("async", 128, 25_000, pool=64, server_ticks=2_000, calibration=reference.ZERO_LATENCY),
-        row("async", 256, 20_000, pool=128, server_ticks=1_800, calibration=reference.CEILING, rep=1),
-        row("async", 256, 20_000, pool=128, server_ticks=2_200, calibration=reference.CEILING, rep=2),
+        row("async", 256, 20_000, pool=64, server_ticks=1_800, calibration=reference.COST, rep=1),
+        row("async", 256, 20_000, pool=64, server_ticks=2_200, calibration=reference.COST, rep=2),
+        row("async", 256, 18_000, pool=128, server_ticks=1_800, calibration=reference.CEILING),
     )
 
 
-def test_the_ceiling_calibration_gives_async_mode_its_cpu_per_request_and_the_cpus(tmp_path):
+def test_the_cost_calibration_gives_async_mode_its_cpu_and_the_ceiling_calibration_the_cpus(tmp_path):
     model = calibrated_model(tmp_path)
-    assert (model.ceiling.config.pool, model.ceiling.connections, model.ceiling.reps) == (128, 256, 2)
-    assert model.cpus == pytest.approx(2.0)
+    assert (model.cost.config.pool, model.cost.connections, model.cost.reps) == (64, 256, 2)
+    assert (model.ceiling.config.pool, model.ceiling.connections) == (128, 256)
+    assert model.cpus == pytest.approx(1.8)
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_seconds == pytest.approx(0.001)   # the ceiling's, not the +0 ms calibration's 0.8 ms
-    assert costs.cpu_source == "ceiling calibration"
+    assert costs.cpu_seconds == pytest.approx(0.001)
+    assert costs.cpu_source == "cost calibration"
     assert costs.cpu_seconds_alone == pytest.approx(0.002)
-    assert costs.delay_seconds == pytest.approx(0.0005)
-    assert model.zero_latency.stack_cpu_us == pytest.approx(800)
+    assert costs.seconds_per_request == pytest.approx(0.0025)
 
 
-def test_each_async_prediction_is_the_closed_network_of_the_delay_and_the_ceilings_cpu(tmp_path):
+def test_each_async_prediction_is_the_closed_network_of_w_and_the_calibrated_cpu(tmp_path):
     model = calibrated_model(
         tmp_path,
         row("async", 128, 10_000, pool=4),
-        row("async", 128, 19_000, pool=8),
+        row("async", 128, 17_000, pool=8),
         row("async", 128, 14_000, pool=64),
     )
     sweep = model.pool_sweep()
     assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibrations are not points
     for prediction in sweep:
         assert prediction.predicted == pytest.approx(
-            reference.closed_network_throughput(prediction.in_flight, 0.0005, 0.001, 2.0))
-        assert prediction.cpu_bound == pytest.approx(2_000)
+            reference.closed_network_throughput(prediction.in_flight, 0.0015, 0.001, 1.8))
+        assert prediction.cpu_bound == pytest.approx(1_800)
     four, eight, sixty_four = sweep
-    assert four.waiting_bound == pytest.approx(4 / 0.0015)   # K ÷ (Z + C): 2,667, above the CPUs' 2,000
-    assert four.limit == "CPU"
-    assert four.predicted < 0.97 * four.cpu_bound            # at the knee, below both bounds
+    assert four.waiting_bound == pytest.approx(1_600)       # K ÷ W, below the CPUs' 1,800
+    assert four.limit == "pool"
+    assert four.predicted < four.waiting_bound              # at the knee, below both bounds
+    assert eight.limit == "CPU"
     assert four.predicted < eight.predicted < sixty_four.predicted
-    assert sixty_four.predicted == pytest.approx(2_000)       # 64 in flight: the CPUs are the limit
+    assert sixty_four.predicted == pytest.approx(1_800)       # 64 in flight: the CPUs are the limit
     assert sixty_four.difference == pytest.approx(1_400 / sixty_four.predicted - 1)
     assert sixty_four.within_target is False
 
@@ -143,19 +144,17 @@ def test_the_cpus_are_those_the_stack_kept_busy_in_the_ceiling_calibration(tmp_p
         row("async", 256, 16_000, pool=128, server_ticks=1_600, calibration=reference.CEILING),
     )
     assert model.cpus == pytest.approx(1.6)
+    # Without a cost calibration C is the configured pool's under load: here its run at one connection.
     [ceiling] = model.pool_sweep()
-    assert ceiling.cpu_bound == pytest.approx(1_600)          # the calibration's own throughput
-    assert ceiling.predicted == pytest.approx(1_600, rel=1e-3)
+    assert ceiling.cpu_bound == pytest.approx(1.6 / 0.0005)
 
 
-def test_without_a_ceiling_calibration_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
+def test_without_calibrations_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
     model = model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200),
         row("async", 128, 15_000, pool=4, server_ticks=1_500),   # 15 s over 15,000: 1 ms
         row("async", 128, 19_000, pool=8),
-        # The +0 ms calibration alone does not predict: a request costs more at the run's latency.
-        row("async", 128, 30_000, pool=8, server_ticks=1_500, calibration=reference.ZERO_LATENCY),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
     assert costs.cpu_seconds == pytest.approx(0.001)
@@ -218,8 +217,8 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
           for connections, requests in by_connections.items()),
         row("async", 128, 30_000, pool=8, server_ticks=300),
         row("async", 128, 60_000, pool=16, server_ticks=500),
-        row("async", 128, 250_000, pool=16, server_ticks=2_000, calibration=reference.ZERO_LATENCY),  # 80 µs
-        row("async", 256, 200_000, pool=32, server_ticks=2_000, calibration=reference.CEILING),  # 100 µs, 2 CPUs
+        row("async", 256, 200_000, pool=16, server_ticks=2_000, calibration=reference.COST),     # C = 100 µs
+        row("async", 256, 190_000, pool=32, server_ticks=1_900, calibration=reference.CEILING),  # 2 CPUs busy
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -228,14 +227,13 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
     report = (out / "t.md").read_text(encoding="utf-8")
     assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
     # Flask: 2 workers ÷ 10 ms = 200 predicted (C = 400 µs alone and under load), 190 measured.
-    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 400 (under load) |" in report
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 400 (under load) | 200 |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
-    assert "| 100 (ceiling calibration) |" in report
+    assert "| 100 (cost calibration) |" in report
     assert "## CPU calibrations: async mode where only the CPUs limit it" in report
-    assert "| +0 ms | 1 | 16 | 128 | 25,000 | 80.0 | 80.0 | 2.00 | 0.00 | 0/0/0 |" in report
-    assert "| ceiling, this run's latency | 1 | 32 | 256 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
-    assert "a request cost 80 µs at +0 ms and 100 µs at this latency (+25%)" in report
+    assert "| cost (C) | 1 | 16 | 256 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "| ceiling (N) | 1 | 32 | 256 | 19,000 | 100.0 | 100.0 | 1.90 | 0.00 | 0/0/0 |" in report
     assert "## Pool sweep: async mode at 128 connections" in report
     assert "scripts/bench --with-reference" in report
     for name in ("t.png", "t-p99.png"):
