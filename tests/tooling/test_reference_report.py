@@ -84,11 +84,22 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     assert async_.difference == pytest.approx(1_500 / 1_600 - 1, abs=1e-4)
 
 
+def test_a_cpu_cost_is_its_own_work_plus_a_share_of_the_wake_ups():
+    cost = reference.CpuCost.through(0.002, 0.001, 61.0)
+    assert cost.at(1.0) == pytest.approx(0.002)          # alone: every wake-up its own
+    assert cost.at(0.3) == pytest.approx(0.002)          # never less than one at the CPUs
+    assert cost.at(61.0) == pytest.approx(0.001)
+    assert cost.at(1.0) > cost.at(4.0) > cost.at(16.0) > cost.at(61.0) > cost.at(1_000.0) > cost.own_seconds
+    # Where the loaded cost is no lower, or was measured with no more than one at the CPUs: one value.
+    assert reference.CpuCost.through(0.002, 0.003, 61.0) == reference.CpuCost(0.003)
+    assert reference.CpuCost.through(0.002, 0.001, 0.8) == reference.CpuCost(0.001)
+
+
 def calibrated_model(tmp_path, *measured):
     """W = 2.5 ms for async mode: alone a request costs 2 ms of CPU (server, PostgreSQL, proxy and
-    wrk all wake up for it). The cost calibration (pool 64, 256 connections): 0.9 and 1.1 ms a
-    request (two runs), so C = 1 ms. The ceiling calibration (pool 128): 1,800 req/s at 1 ms, so
-    N = 1.8 CPUs."""
+    wrk all wake up for it). The cost calibration (pool 64, 256 connections): 2,000 req/s at 0.9 and
+    1.1 ms a request (two runs), so C = 1 ms with Q = 64 − 2,000 × (2.5 − 1) ms = 61 at the CPUs. The
+    ceiling calibration (pool 128): 1,800 req/s at 1 ms, so N = 1.8 CPUs."""
     return model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
@@ -99,40 +110,68 @@ def calibrated_model(tmp_path, *measured):
     )
 
 
-def test_the_cost_calibration_gives_async_mode_its_cpu_and_the_ceiling_calibration_the_cpus(tmp_path):
+def test_the_cost_calibration_sets_async_modes_cpu_curve_and_the_ceiling_calibration_the_cpus(tmp_path):
     model = calibrated_model(tmp_path)
     assert (model.cost.config.pool, model.cost.connections, model.cost.reps) == (64, 256, 2)
     assert (model.ceiling.config.pool, model.ceiling.connections) == (128, 256)
     assert model.cpus == pytest.approx(1.8)
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_seconds == pytest.approx(0.001)
     assert costs.cpu_source == "cost calibration"
-    assert costs.cpu_seconds_alone == pytest.approx(0.002)
     assert costs.seconds_per_request == pytest.approx(0.0025)
+    assert costs.cpu_seconds_alone == pytest.approx(0.002)
+    assert costs.cpu.at(1.0) == pytest.approx(0.002)
+    assert costs.cpu.at(61.0) == pytest.approx(0.001)
 
 
-def test_each_async_prediction_is_the_closed_network_of_w_and_the_calibrated_cpu(tmp_path):
+def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_cpu_it_assumed(tmp_path):
     model = calibrated_model(
         tmp_path,
         row("async", 128, 10_000, pool=4),
-        row("async", 128, 17_000, pool=8),
+        row("async", 128, 15_000, pool=8),
         row("async", 128, 14_000, pool=64),
     )
     sweep = model.pool_sweep()
     assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibrations are not points
+    costs = model.costs_of(reference.Config("async", 2, 4))
     for prediction in sweep:
+        operating = prediction.operating
+        # Self-consistent: the network at C(Q) leaves Q requests outside the delay W − C(Q).
+        assert operating.cpu_seconds == pytest.approx(costs.cpu.at(operating.at_cpus))
+        delay = 0.0025 - operating.cpu_seconds
+        assert operating.at_cpus == pytest.approx(prediction.in_flight - prediction.predicted * delay, abs=0.05)
         assert prediction.predicted == pytest.approx(
-            reference.closed_network_throughput(prediction.in_flight, 0.0015, 0.001, 1.8))
-        assert prediction.cpu_bound == pytest.approx(1_800)
+            reference.closed_network_throughput(prediction.in_flight, delay, operating.cpu_seconds, 1.8))
+        assert prediction.cpu_bound == pytest.approx(1.8 / operating.cpu_seconds)
+        assert prediction.waiting_bound == pytest.approx(prediction.in_flight / 0.0025)
     four, eight, sixty_four = sweep
-    assert four.waiting_bound == pytest.approx(1_600)       # K ÷ W, below the CPUs' 1,800
-    assert four.limit == "pool"
-    assert four.predicted < four.waiting_bound              # at the knee, below both bounds
-    assert eight.limit == "CPU"
-    assert four.predicted < eight.predicted < sixty_four.predicted
-    assert sixty_four.predicted == pytest.approx(1_800)       # 64 in flight: the CPUs are the limit
+    # More in flight, more at the CPUs, each request cheaper.
+    assert four.operating.at_cpus < eight.operating.at_cpus < sixty_four.operating.at_cpus
+    assert four.operating.cpu_seconds > eight.operating.cpu_seconds > sixty_four.operating.cpu_seconds
+    # Four in flight: 2.6 at the CPUs, each request 1.37 ms, so 1.8 CPUs ÷ C(Q) = 1,315 < 4 ÷ W = 1,600;
+    # at the knee the prediction is below both.
+    assert four.operating.at_cpus == pytest.approx(2.64, abs=0.05)
+    assert four.limit == "CPU"
+    assert four.predicted < 0.95 * four.cpu_bound
+    # 64 in flight: 61 at the CPUs, as in the calibration, so its 1 ms and N ÷ C = 1,800.
+    assert sixty_four.operating.at_cpus == pytest.approx(61, abs=0.5)
+    assert sixty_four.predicted == pytest.approx(1_800, rel=1e-3)
     assert sixty_four.difference == pytest.approx(1_400 / sixty_four.predicted - 1)
     assert sixty_four.within_target is False
+
+
+def test_with_one_cost_the_operating_point_is_the_closed_network():
+    point = reference.operating_point(8, 0.0025, reference.CpuCost(0.0005), 2.0)
+    assert point.throughput == pytest.approx(reference.closed_network_throughput(8, 0.002, 0.0005, 2.0))
+    assert point.cpu_seconds == 0.0005
+    assert reference.operating_point(0, 0.0025, reference.CpuCost(0.0005), 2.0).throughput == 0
+
+
+def test_a_cost_that_falls_only_with_more_at_the_cpus_lowers_the_knee():
+    floor = reference.CpuCost(0.0004)
+    falling = reference.CpuCost.through(0.0008, 0.0004, 60.0)
+    at_knee = reference.operating_point(16, 0.0025, falling, 2.0)
+    assert at_knee.cpu_seconds > 0.0004
+    assert at_knee.throughput < reference.operating_point(16, 0.0025, floor, 2.0).throughput
 
 
 def test_the_cpus_are_those_the_stack_kept_busy_in_the_ceiling_calibration(tmp_path):
@@ -157,7 +196,7 @@ def test_without_calibrations_async_mode_takes_its_cpu_from_the_configured_pool_
         row("async", 128, 19_000, pool=8),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_seconds == pytest.approx(0.001)
+    assert costs.cpu == reference.CpuCost(0.001)
     assert costs.cpu_source == "under load"
     assert model.cpus == 2.0
 
@@ -227,7 +266,7 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
     report = (out / "t.md").read_text(encoding="utf-8")
     assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
     # Flask: 2 workers ÷ 10 ms = 200 predicted (C = 400 µs alone and under load), 190 measured.
-    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 400 (under load) | 200 |" in report
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 0.1 | 400 (under load) | 200 |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
     assert "| 100 (cost calibration) |" in report
