@@ -26,13 +26,16 @@ every process that serves it, since they share the CPUs: the server, PostgreSQL'
 latency proxy and wrk. C depends on where the stack runs: it falls as more requests are at the CPUs
 at once (wake-ups are shared by more of them), rises with the backends in use, and rises with the
 latency itself (every backend and the proxy wake after a round trip's sleep instead of finding work
-queued). So async mode's C and N are measured where only the CPUs limit it, at the run's own
-latency and twice the most connections, in configurations the sweep does not measure: the cost
-calibration has the sweep's largest pool (as many backends as its CPU-bound runs) and gives C; the
-ceiling calibration has twice that pool, so that the pool cannot be its limit, and the CPUs its
-stack kept busy are N. Flask's and sync mode's C, which only shows their CPU bound (K <= N), is
-from their run at the most connections. The machine's whole busy time is recorded as well, to show
-how much of the CPUs other processes took.
+queued). So async mode's C is a curve of Q, the requests at the CPUs at once, C(Q) = F + O / Q
+(each request's own work and its share of the wake-ups), through two points measured at the run's
+own latency: C alone (Q = 1, the run at one connection) and the cost calibration's, async mode with
+the sweep's largest pool (as many backends as its CPU-bound runs) at twice the most connections,
+where only the CPUs limit it. A prediction is the operating point where C(Q) leaves exactly
+Q = K - X (W - C(Q)) requests at the CPUs (operating_point). N is the CPUs the stack kept busy in
+the ceiling calibration, the same with twice that pool, so that the pool cannot be its limit.
+Flask's and sync mode's C, which only shows their CPU bound (K <= N), is one value from their run
+at the most connections. The machine's whole busy time is recorded as well, to show how much of
+the CPUs other processes took.
 """
 
 from __future__ import annotations
