@@ -23,18 +23,25 @@ no CPU) and N CPUs that each request needs for C. At K <= N nothing queues and i
 
 W = 1 / (requests per second at one connection), where nothing queues. C = the CPU per request of
 every process that serves it, since they share the CPUs: the server, PostgreSQL's processes, the
-latency proxy and wrk. C falls as the CPUs get busier (wake-ups are shared by more requests, and a
-CPU that never idles is not woken), so a ceiling set by the CPUs is predicted from C measured where
-the CPUs are the only limit: the calibration run, async mode with the sweep's largest pool at the
-most connections through a latency proxy that adds nothing. Flask's and sync mode's C, which only
-shows their CPU bound (K <= N), is taken from their run at the most connections; C at one
-connection is reported too. The machine's whole busy time is recorded as well, to show how much of
+latency proxy and wrk. C depends on where the stack runs: it falls as more requests are at the CPUs
+at once (wake-ups are shared by more of them), rises with the backends in use, and rises with the
+latency itself (every backend and the proxy wake after a round trip's sleep instead of finding work
+queued). So async mode's C is a curve of Q, the requests at the CPUs at once, C(Q) = F + O / Q
+(each request's own work and its share of the wake-ups), through two points measured at the run's
+own latency: C alone (Q = 1, the run at one connection) and the cost calibration's, async mode with
+the sweep's largest pool (as many backends as its CPU-bound runs) at twice the most connections,
+where only the CPUs limit it. A prediction is the operating point where C(Q) leaves exactly
+Q = K - X (W - C(Q)) requests at the CPUs (operating_point). N is the CPUs the stack kept busy in
+the ceiling calibration, the same with twice that pool, so that the pool cannot be its limit.
+Flask's and sync mode's C, which only shows their CPU bound (K <= N), is one value from their run
+at the most connections. The machine's whole busy time is recorded as well, to show how much of
 the CPUs other processes took.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import pathlib
 import statistics
 import sys
@@ -49,7 +56,7 @@ COLUMNS = (
     "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
     "connections",         # wrk connections
     "rep",                 # repetition, from 1
-    "calibration",         # 1: the CPU calibration (async, the largest pool, a proxy adding 0 ms); 0: measured
+    "calibration",         # 0: measured; 1: the cost calibration (the largest pool); 2: the ceiling (twice it)
     "seconds",             # wrk's measured duration
     "requests",            # answers wrk read, any status
     "non_2xx",             # of which not 2xx/3xx
@@ -69,6 +76,7 @@ COLUMNS = (
 )
 
 SERVERS = ("flask", "sync", "async")
+COST, CEILING = 1, 2           # the calibration column: where C is measured, where N is
 TARGET = 0.15              # issue #18: every prediction within 15 % of the measurement
 
 ROUTE_LABELS = {
@@ -228,15 +236,42 @@ def points(runs: list[Run]) -> list[Point]:
     return found
 
 
+def calibration_point(runs: list[Run], kind: int) -> Point | None:
+    """The calibration of this kind (COST or CEILING): its medians over the repetitions."""
+    found = points([dataclasses.replace(run, calibration=0) for run in runs if run.calibration == kind])
+    return max(found, key=lambda point: point.connections, default=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class CpuCost:
+    """C by Q, the requests at the CPUs at once: each request's own work F, plus its share O ÷ Q of
+    the wake-ups that serve every request there together (an epoll return, a backend woken by its
+    socket, a CPU leaving idle). A request alone pays them all: C(1) = F + O."""
+    own_seconds: float                  # F
+    shared_seconds: float = 0.0         # O
+
+    def at(self, at_cpus: float) -> float:
+        return self.own_seconds + self.shared_seconds / max(1.0, at_cpus)
+
+    @staticmethod
+    def through(alone_seconds: float, loaded_seconds: float, loaded_at_cpus: float) -> CpuCost:
+        """The curve through C alone (Q = 1) and C measured with `loaded_at_cpus` requests at the
+        CPUs; one value where the two do not fall that way."""
+        if loaded_at_cpus <= 1.0 or loaded_seconds >= alone_seconds:
+            return CpuCost(loaded_seconds)
+        shared = (alone_seconds - loaded_seconds) / (1 - 1 / loaded_at_cpus)
+        return CpuCost(alone_seconds - shared, shared)
+
+
 @dataclasses.dataclass(frozen=True)
 class Costs:
     """What one request costs a server: its time from the run at one connection; its CPU, for async
-    mode from the calibration run, where only the CPUs limit it, for the others from their run at
-    the most connections."""
+    mode the curve through C alone and the cost calibration's C, for the others one value from their
+    run at the most connections (they never have more requests at the CPUs than there are CPUs)."""
     seconds_per_request: float          # W: 1 / throughput at one connection
-    cpu_seconds: float | None           # C: CPU of the server, PostgreSQL, the proxy and wrk per request
-    cpu_seconds_alone: float | None     # the same at one connection, where every request pays every wake-up
-    cpu_source: str                     # where C was measured: "calibration" or "under load"
+    cpu: CpuCost | None                 # C by Q: CPU of the server, PostgreSQL, the proxy and wrk per request
+    cpu_seconds_alone: float | None     # C at one connection, where every request pays every wake-up
+    cpu_source: str                     # where C was measured: "cost calibration" or "under load"
 
 
 def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds: float, cpus: float) -> float:
@@ -257,14 +292,54 @@ def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds:
 
 
 @dataclasses.dataclass(frozen=True)
+class OperatingPoint:
+    throughput: float                   # X
+    at_cpus: float                      # Q: the requests not in the delay, K − X × (W − C(Q))
+    cpu_seconds: float                  # C(Q)
+
+
+@functools.lru_cache(maxsize=None)
+def operating_point(customers: int, seconds_per_request: float, cost: CpuCost, cpus: float) -> OperatingPoint:
+    """The closed network whose CPU per request depends on how many requests are at the CPUs: the Q
+    at which C(Q), with each request W − C(Q) in the delay, gives a throughput X that leaves exactly
+    Q = K − X × (W − C(Q)) outside it. More at the CPUs makes each cheaper, hence X higher and fewer
+    left there: one crossing, found by bisection."""
+    def network(at_cpus: float) -> tuple[float, float, float]:
+        cpu_seconds = cost.at(at_cpus)
+        delay = max(0.0, seconds_per_request - cpu_seconds)
+        throughput = closed_network_throughput(customers, delay, cpu_seconds, cpus)
+        return throughput, cpu_seconds, customers - throughput * delay
+
+    low, high = 0.0, float(max(customers, 0))
+    while high - low > 1e-3 * max(customers, 1):
+        middle = (low + high) / 2
+        if network(middle)[2] > middle:
+            low = middle
+        else:
+            high = middle
+    throughput, cpu_seconds, _ = network((low + high) / 2)
+    return OperatingPoint(throughput, (low + high) / 2, cpu_seconds)
+
+
+@dataclasses.dataclass(frozen=True)
 class Prediction:
     config: Config
     connections: int
     in_flight: int                     # min(concurrency, connections)
     waiting_bound: float               # in_flight / W
-    cpu_bound: float | None            # CPUs / C
-    predicted: float                   # the closed network's throughput; in_flight / W without a C
+    operating: OperatingPoint | None   # the closed network's solution; None without a C
+    cpus: float                        # N
     measured: Point | None
+
+    @property
+    def predicted(self) -> float:
+        """The closed network's throughput; in_flight / W without a C."""
+        return self.waiting_bound if self.operating is None else self.operating.throughput
+
+    @property
+    def cpu_bound(self) -> float | None:
+        """N ÷ C, at the C where the prediction operates."""
+        return None if self.operating is None else self.cpus / self.operating.cpu_seconds
 
     @property
     def limit(self) -> str:
@@ -291,17 +366,17 @@ def _seconds(microseconds: float | None) -> float | None:
 
 
 class Model:
-    """Predictions for every server in a run, from the runs at one connection."""
+    """Predictions for every server in a run, from the runs at one connection and the calibrations."""
 
     def __init__(self, runs: list[Run], cpus: int):
         self.points = points(runs)
-        self.calibration_runs = [run for run in runs if run.calibration]
-        self.saturated_cpu_seconds = _seconds(median_or_none([run.stack_cpu_us for run in self.calibration_runs]))
+        self.calibration_runs = sorted((run for run in runs if run.calibration), key=lambda run: (run.calibration, run.rep))
+        self.cost = calibration_point(runs, COST)
+        self.ceiling = calibration_point(runs, CEILING)
         # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
         # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
-        # With C from the same runs, CPUs ÷ C is the calibration's throughput.
-        busy = median_or_none([run.stack_cpus for run in self.calibration_runs])
-        self.cpus = float(cpus) if busy is None else min(float(cpus), busy)
+        busy = None if self.ceiling is None else _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
+        self.cpus = float(cpus) if not busy else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
         for alone in self.points:
@@ -309,13 +384,19 @@ class Model:
                 continue
             # One connection uses one pool connection: the configured pool's run at one connection
             # gives W for every pool size of the sweep.
-            if alone.config.server == "async" and self.saturated_cpu_seconds is not None:
-                cpu_seconds, source = self.saturated_cpu_seconds, "calibration"
+            seconds_per_request, cpu_alone = 1 / alone.throughput, _seconds(alone.stack_cpu_us)
+            calibrated = None if self.cost is None else _seconds(self.cost.stack_cpu_us)
+            if alone.config.server == "async" and calibrated is not None and cpu_alone is not None:
+                # The calibration's Q as every prediction's: its requests in flight less those in the delay.
+                at_cpus = (min(self.cost.connections, self.cost.config.pool)
+                           - self.cost.throughput * max(0.0, seconds_per_request - calibrated))
+                cpu, source = CpuCost.through(cpu_alone, calibrated, at_cpus), "cost calibration"
             else:
                 loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
                 cpu_seconds, source = _seconds(loaded.stack_cpu_us), "under load"
+                cpu = None if cpu_seconds is None else CpuCost(cpu_seconds)
             self.costs.setdefault((alone.config.server, alone.config.threads),
-                                  Costs(1 / alone.throughput, cpu_seconds, _seconds(alone.stack_cpu_us), source))
+                                  Costs(seconds_per_request, cpu, cpu_alone, source))
 
     def costs_of(self, config: Config) -> Costs | None:
         return self.costs.get((config.server, config.threads))
@@ -327,15 +408,18 @@ class Model:
         in_flight = min(config.concurrency, connections)
         measured = next((p for p in self.points if p.config == config and p.connections == connections), None)
         return Prediction(config, connections, in_flight, in_flight / costs.seconds_per_request,
-                          None if costs.cpu_seconds is None else self.cpus / costs.cpu_seconds,
-                          self.throughput(costs, in_flight), measured)
+                          self.operating(costs, in_flight), self.cpus, measured)
+
+    def operating(self, costs: Costs, in_flight: int) -> OperatingPoint | None:
+        """The closed network of W and C(Q) for `in_flight` requests at once."""
+        if costs.cpu is None:
+            return None
+        return operating_point(in_flight, costs.seconds_per_request, costs.cpu, self.cpus)
 
     def throughput(self, costs: Costs, in_flight: int) -> float:
-        """The prediction for `in_flight` requests at once: the closed network of W and C."""
-        if costs.cpu_seconds is None:
-            return in_flight / costs.seconds_per_request
-        delay = max(0.0, costs.seconds_per_request - costs.cpu_seconds)
-        return closed_network_throughput(in_flight, delay, costs.cpu_seconds, self.cpus)
+        """The prediction for `in_flight` requests at once."""
+        operating = self.operating(costs, in_flight)
+        return in_flight / costs.seconds_per_request if operating is None else operating.throughput
 
     @property
     def largest_connections(self) -> int:
@@ -385,37 +469,43 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
     lines += [
         "## Predictions and measurements",
         "",
-        f"Little's law: a server with **K** requests in flight, each taking **W**, serves at most K ÷ W requests "
-        f"per second; if every request costs **C** of CPU, **N CPUs** serve at most N ÷ C. Those are "
-        "the bounds. Where they meet, requests that hold their place also queue for the CPUs, so the "
-        "**prediction** is the exact mean-value analysis of the closed network whose asymptotes they are: K "
-        "requests, each W − C away from the CPUs (the round trips) and then C on one of them. With K no more "
-        "than the CPUs nothing queues and it is K ÷ W. W = 1 ÷ (requests/s at one connection). C = the CPU per "
-        "request of every process that serves it, since they share the CPUs: the server, PostgreSQL, the "
-        "latency proxy and wrk. For async mode C is "
-        + (f"**{model.saturated_cpu_seconds * 1e6:,.0f} µs**, measured in the calibration run (the median of "
-           f"{len(model.calibration_runs)}): async mode with a pool of {model.calibration_runs[0].pool} at "
-           f"{model.calibration_runs[0].connections:,} connections, through a latency proxy that adds nothing, "
-           f"where the CPUs are the only limit; N is the CPUs the stack kept busy there, **{model.cpus:.2f}** of "
-           f"the machine's {cpus}"
-           if model.saturated_cpu_seconds is not None else
-           f"taken from its configured pool's run at the most connections, and N is the machine's {cpus} "
-           "(this run has no calibration)")
-        + f"; for Flask and sync mode from their run at {largest:,} connections. C alone, at one connection, is "
-        "shown too: there every request pays for every process's wake-ups by itself. Measured: at "
+        "Little's law: a server with **K** requests in flight, each taking **W**, serves at most K ÷ W requests "
+        "per second; if every request costs **C** of CPU, **N CPUs** serve at most N ÷ C. Those are the bounds. "
+        "Where they meet, requests that hold their place also queue for the CPUs, so the **prediction** is the "
+        "exact mean-value analysis of the closed network whose asymptotes they are: K requests, each W − C away "
+        "from the CPUs (the round trips) and then C on one of them. With K no more than the CPUs nothing queues "
+        "and it is K ÷ W. W = 1 ÷ (requests/s at one connection). C = the CPU per request of every process that "
+        "serves it, since they share the CPUs: the server, PostgreSQL, the latency proxy and wrk. A request costs "
+        "less where more of them are at the CPUs at once, **Q** (every wake-up is shared by more of them), so for "
+        "async mode C(Q) = F + O ÷ Q: its own work F and its share of the wake-ups O, the curve through C alone "
+        "(Q = 1, at one connection) and "
+        + (f"**{model.cost.stack_cpu_us:,.0f} µs**, the cost calibration's (below; the median of "
+           f"{model.cost.reps}): async mode with a pool of {model.cost.config.pool} at {model.cost.connections:,} "
+           "connections at this run's latency, where only the CPUs limit it. A prediction is where C(Q) gives a "
+           "throughput X that leaves Q = K − X × (W − C) at the CPUs"
+           if model.cost is not None and model.cost.stack_cpu_us is not None else
+           "(this run has no cost calibration) one value, its configured pool's run at the most connections")
+        + (f"; N is the CPUs the stack kept busy in the ceiling calibration, with a pool of "
+           f"{model.ceiling.config.pool} at {model.ceiling.connections:,} connections: **{model.cpus:.2f}** of the "
+           f"machine's {cpus}"
+           if model.ceiling is not None and model.ceiling.stack_cpu_us is not None else
+           f"; N is the machine's {cpus} (this run has no ceiling calibration)")
+        + f". For Flask and sync mode C is one value, from their run at {largest:,} connections. Measured: at "
         f"{largest:,} connections, more than any K. Difference = (measured − predicted) ÷ predicted; the "
         f"target is ±{TARGET:.0%}.",
         "",
-        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | C (µs, where) | K ÷ W (req/s) "
+        "| Server | K in flight | W at 1 conn. (ms) | C alone (µs) | Q at the CPUs | C at Q (µs, from) | K ÷ W (req/s) "
         "| CPUs ÷ C (req/s) | **predicted** (nearer bound) | **measured** (req/s) | difference | within ±15 % |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
 
     def prediction_row(label: str, prediction: Prediction) -> str:
         costs = model.costs_of(prediction.config)
         measured = prediction.measured.throughput if prediction.measured else None
+        operating = prediction.operating
         return (f"| {label} | {prediction.in_flight} | {costs.seconds_per_request * 1e3:,.2f} "
-                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(_micro(costs.cpu_seconds))} ({costs.cpu_source}) "
+                f"| {_number(_micro(costs.cpu_seconds_alone))} | {_number(operating and operating.at_cpus, 1)} "
+                f"| {_number(operating and _micro(operating.cpu_seconds))} ({costs.cpu_source}) "
                 f"| {prediction.waiting_bound:,.0f} | {_number(prediction.cpu_bound)} "
                 f"| **{prediction.predicted:,.0f}** ({prediction.limit}) | **{_number(measured)}** "
                 f"| {_percent(prediction.difference)} | {_verdict(prediction)} |")
@@ -475,18 +565,22 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
     if model.calibration_runs:
         lines += [
             "",
-            "## CPU calibration: async mode where only the CPUs limit it",
+            "## CPU calibrations: async mode where only the CPUs limit it",
             "",
-            "Each run: async mode with the pool shown, through a latency proxy that adds nothing. Its stack CPU per "
-            "request is C for every async prediction above (the median over the runs).",
+            "Both at this run's latency, through the measured runs' proxy, at more connections than the sweep: "
+            "the cost calibration with the sweep's largest pool, whose stack CPU per request sets the curve C(Q) of "
+            "every async prediction above, and the ceiling calibration with twice that pool, whose busy CPUs are N (medians "
+            "over the runs).",
             "",
-            "| Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs | others, CPUs "
-            "| errors |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| Calibration | Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs "
+            "| others, CPUs | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
+        kinds = {COST: "cost (C)", CEILING: "ceiling (N)"}
         for run in model.calibration_runs:
-            lines.append(f"| {run.rep} | {run.pool} | {run.connections:,} | {run.throughput:,.0f} "
-                         f"| {_cpu_columns(run)} | {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
+            lines.append(f"| {kinds.get(run.calibration, run.calibration)} | {run.rep} | {run.pool} "
+                         f"| {run.connections:,} | {run.throughput:,.0f} | {_cpu_columns(run)} "
+                         f"| {run.non_2xx}/{run.socket_errors}/{run.timeouts} |")
     lines += ["", "## Commands", "", "```sh", *commands, "```", ""]
     return "\n".join(lines)
 
@@ -554,17 +648,19 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
                                 xytext=(6, -12), fontsize="small")
         every_pool = list(range(pools[0], pools[-1] + 1))
         costs = model.costs_of(sweep[0].config)
-        cpu_bound = sweep[0].cpu_bound
         sweep_axes.plot(every_pool, [model.throughput(costs, pool) for pool in every_pool],
                         color=color, linestyle="--", linewidth=1.2,
-                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C")
+                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C(Q)")
         sweep_axes.plot(every_pool, [pool / costs.seconds_per_request for pool in every_pool],
                         color=color, linestyle=":", linewidth=1,
                         label="  the pool's bound, pool ÷ W")
-        if cpu_bound is not None:
-            sweep_axes.axhline(cpu_bound, color="black", linestyle=":", linewidth=1.5,
-                               label=f"  CPU ceiling, {model.cpus:.2f} CPUs ÷ C = {cpu_bound:,.0f} req/s "
-                                     f"(C = {costs.cpu_seconds * 1e6:,.0f} µs of CPU per request, {costs.cpu_source})")
+        operating = [model.operating(costs, pool) for pool in every_pool]
+        if all(point is not None for point in operating):
+            sweep_axes.plot(every_pool, [model.cpus / point.cpu_seconds for point in operating], color="black",
+                            linestyle=":", linewidth=1.5,
+                            label=f"  the CPUs' bound, {model.cpus:.2f} CPUs ÷ C(Q) at each pool's Q "
+                                  f"({costs.cpu_source}: C = {operating[-1].cpu_seconds * 1e6:,.0f} µs at pool "
+                                  f"{every_pool[-1]})")
         for prediction in model.ceilings():
             if prediction.config.server == "async":
                 continue

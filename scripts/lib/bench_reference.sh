@@ -15,7 +15,12 @@ readonly REFERENCE_DEFAULT_SWEEP="1,16,64,128"
 readonly REFERENCE_DEFAULT_POOL_SWEEP="4,8,16,32,64"
 readonly REFERENCE_ROUTES=(country notes)
 readonly GUNICORN=/usr/bin/gunicorn
-readonly CALIBRATION_KEY=async-calibration
+# The calibration column of the TSV (bench/report/reference.py): 0 for a measured run.
+readonly COST_CALIBRATION=1 CEILING_CALIBRATION=2
+declare -A CALIBRATION_KEY=([$COST_CALIBRATION]=async-cost [$CEILING_CALIBRATION]=async-ceiling)
+# The ceiling calibration's pool is twice the sweep's largest, but PostgreSQL's max_connections is
+# 200 (pg-conf/postgresql.conf) and the other servers hold up to a dozen.
+readonly CEILING_POOL_MAX=160
 declare -A REFERENCE_SCRIPT=([country]=users_by_country [notes]=fixed_path)
 declare -A REFERENCE_SCRIPT_ARGS=([notes]=/coffee/notes)
 declare -A REFERENCE_LABEL=([country]='GET /users?country=&limit=20' [notes]='GET /coffee/notes')
@@ -57,11 +62,9 @@ server_cpu_ticks() {
   fi
 }
 
-# proxy_cpu_ticks KEY: the CPU of the latency proxy that server KEY talks to (0 without one).
+# proxy_cpu_ticks: the CPU of the latency proxy that every server talks to (0 without one).
 proxy_cpu_ticks() {
-  local pid="$proxy_pid"
-  [[ "$1" != "$CALIBRATION_KEY" ]] || pid="$calibration_proxy_pid"
-  if [[ -n "$pid" ]]; then process_cpu_ticks "$pid"; else echo 0; fi
+  if [[ -n "$proxy_pid" ]]; then process_cpu_ticks "$proxy_pid"; else echo 0; fi
 }
 
 # reference_step KEY SERVER POOL CONNECTIONS REP [CALIBRATION]: one wrk run, appended to $reference_tsv.
@@ -74,9 +77,9 @@ reference_step() {
   ((rep > 1)) || reference_commands+=("# $key, $count connections" "$(printf '%q ' "${wrk_command[@]}")")
   server_before="$(server_cpu_ticks "$key")"
   db_before="$(database_cpu_ticks)"
-  proxy_before="$(proxy_cpu_ticks "$key")"
+  proxy_before="$(proxy_cpu_ticks)"
   measured_wrk "$raw" || { cat "$raw" >&2; die "wrk failed against $key at $count connections"; }
-  proxy_after="$(proxy_cpu_ticks "$key")"
+  proxy_after="$(proxy_cpu_ticks)"
   db_after="$(database_cpu_ticks)"
   server_after="$(server_cpu_ticks "$key")"
   check_server_alive "$key"
@@ -109,42 +112,34 @@ reference_warmup() {
   check_server_alive "$key"
 }
 
-# The CPU calibration: what a request costs async mode where only the CPUs limit it -- the sweep's
-# largest pool at the most connections, through a second latency proxy that adds nothing, so that
-# the proxy's CPU is in the cost as it is in every measured run (without a proxy, straight to
-# PostgreSQL as they are). bench/report/reference.py predicts every async ceiling from it: C taken
-# in a run the pool limits is higher, because there each request pays for wake-ups that a busy
-# machine shares (docs/sync-vs-async.md).
-start_calibration_proxy() {
-  calibration_url="$service_url" calibration_proxy_pid="" calibration_proxy_port="" calibration_proxy_command=()
-  [[ -n "$proxy_pid" ]] || return 0
-  start_latency_proxy 0 "$work_dir/latency_proxy-calibration.log"
-  calibration_proxy_pid="$started_proxy_pid"
-  calibration_proxy_port="$started_proxy_port"
-  calibration_proxy_command=("${started_proxy_command[@]}")
-  background_pids+=("$started_proxy_pid")
-  calibration_url="$(pg_tcp_url "$BENCH_ROLE" "$password" "$started_proxy_port" "$database")"
-}
-
-# reference_calibration_step POOL CONNECTIONS REP
+# The CPU calibrations: async mode at the run's own latency (through the measured runs' proxy) at
+# twice the most connections, configurations the sweep does not measure, so that no prediction is
+# its own measurement. A request costs more CPU with more backends in use, and more at a latency
+# than without one (every backend and the proxy wake after a round trip's sleep instead of finding
+# work queued), so:
+# - the cost calibration has the sweep's largest pool: its CPU per request is C for every async
+#   prediction, with as many backends as the sweep's CPU-bound runs;
+# - the ceiling calibration has twice that pool, so that the pool cannot be what limits it: the
+#   CPUs its stack keeps busy are N. (docs/sync-vs-async.md)
+# reference_calibration_step KIND POOL CONNECTIONS REP
 reference_calibration_step() {
-  local pool="$1" count="$2" rep="$3" measured_url="$service_url"
-  service_url="$calibration_url"
-  start_service async "$CALIBRATION_KEY" "$pool"
-  service_url="$measured_url"
-  reference_warmup "$CALIBRATION_KEY" "$count"
-  reference_step "$CALIBRATION_KEY" async "$pool" "$count" "$rep" 1
-  ((rep > 1)) || calibration_service_command="$(serve_args_for async "${service_port[$CALIBRATION_KEY]}" "$pool"; printf '%s' "${serve_args[*]}")"
-  stop_server "$CALIBRATION_KEY"
+  local kind="$1" pool="$2" count="$3" rep="$4" key="${CALIBRATION_KEY[$1]}"
+  start_service async "$key" "$pool"
+  reference_warmup "$key" "$count"
+  reference_step "$key" async "$pool" "$count" "$rep" "$kind"
+  ((rep > 1)) || calibration_commands[kind]="$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")"
+  stop_server "$key"
 }
 
 reference_main() {
-  local largest="${sweep_connections[-1]}" rep count key order pools pool calibration_pool
+  local largest="${sweep_connections[-1]}" rep count key order pools pool cost_pool ceiling_pool calibration_connections
   section "Reference: Flask/Gunicorn (-w $threads) beside sync and async, ${REFERENCE_LABEL[$reference_route]}"
   start_reference_server
-  start_calibration_proxy
-  calibration_pool="$pool_size"
-  ((${#pool_sweep[@]} == 0 || pool_sweep[-1] < pool_size)) || calibration_pool="${pool_sweep[-1]}"
+  cost_pool="$pool_size"
+  ((${#pool_sweep[@]} == 0 || pool_sweep[-1] < pool_size)) || cost_pool="${pool_sweep[-1]}"
+  ceiling_pool=$((2 * cost_pool > CEILING_POOL_MAX ? CEILING_POOL_MAX : 2 * cost_pool))
+  calibration_connections=$((2 * largest))
+  calibration_commands=()
   reference_tsv="$work_dir/reference.tsv"
   reference_commands=()
   reference_pool_commands=()
@@ -179,8 +174,10 @@ reference_main() {
       ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
       stop_server "$key"
     done
-    section "Repetition $rep of $repeat: CPU calibration (async, pool $calibration_pool, $largest connections, +0 ms)"
-    reference_calibration_step "$calibration_pool" "$largest" "$rep"
+    section "Repetition $rep of $repeat: cost calibration (async, pool $cost_pool, $calibration_connections connections)"
+    reference_calibration_step "$COST_CALIBRATION" "$cost_pool" "$calibration_connections" "$rep"
+    section "Repetition $rep of $repeat: ceiling calibration (async, pool $ceiling_pool, $calibration_connections connections)"
+    reference_calibration_step "$CEILING_CALIBRATION" "$ceiling_pool" "$calibration_connections" "$rep"
   done
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   reference_report
@@ -215,11 +212,9 @@ reference_report() {
     commands+=("DATABASE_URL=$url $BINARY ${serve_args[*]}")
   done
   for command in "${reference_pool_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
+  commands+=("# the cost and the ceiling calibrations")
+  for command in "${calibration_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
   if [[ -n "$proxy_pid" ]]; then commands+=("${proxy_command[*]}"); fi
-  commands+=("# the CPU calibration")
-  url="postgresql://$BENCH_ROLE:***@127.0.0.1:${calibration_proxy_port:-$pg_port}/$database"
-  commands+=("DATABASE_URL=$url $BINARY $calibration_service_command")
-  if [[ -n "$calibration_proxy_pid" ]]; then commands+=("${calibration_proxy_command[*]}"); fi
   commands+=("")
   for command in "${reference_commands[@]}"; do commands+=("${command//$work_dir\//}"); done
   local arguments=()

@@ -62,11 +62,11 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     model = model_of(
         tmp_path,
         row("flask", 1, 1_000, server_ticks=10),   # W = 10 ms; 100 µs CPU: 20,000 req/s, not the limit
-        row("flask", 64, 1_900),
+        row("flask", 64, 1_900, server_ticks=19),
         row("sync", 1, 4_000, server_ticks=40),    # W = 2.5 ms
-        row("sync", 64, 8_400),
+        row("sync", 64, 8_400, server_ticks=84),
         row("async", 1, 4_000, server_ticks=40),   # W = 2.5 ms, pool 4
-        row("async", 64, 15_000),
+        row("async", 64, 15_000, server_ticks=150),
     )
     ceilings = by_label(model.ceilings())
     flask = ceilings["Flask/Gunicorn, 2 sync workers"]
@@ -84,53 +84,111 @@ def test_each_ceiling_is_its_concurrency_over_the_time_per_request_at_one_connec
     assert async_.difference == pytest.approx(1_500 / 1_600 - 1, abs=1e-4)
 
 
-def test_async_mode_takes_its_cpu_per_request_from_the_calibration_and_the_cpus_cap_the_pool_sweep(tmp_path):
-    model = model_of(
+def test_a_cpu_cost_is_its_own_work_plus_a_share_of_the_wake_ups():
+    cost = reference.CpuCost.through(0.002, 0.001, 61.0)
+    assert cost.at(1.0) == pytest.approx(0.002)          # alone: every wake-up its own
+    assert cost.at(0.3) == pytest.approx(0.002)          # never less than one at the CPUs
+    assert cost.at(61.0) == pytest.approx(0.001)
+    assert cost.at(1.0) > cost.at(4.0) > cost.at(16.0) > cost.at(61.0) > cost.at(1_000.0) > cost.own_seconds
+    # Where the loaded cost is no lower, or was measured with no more than one at the CPUs: one value.
+    assert reference.CpuCost.through(0.002, 0.003, 61.0) == reference.CpuCost(0.003)
+    assert reference.CpuCost.through(0.002, 0.001, 0.8) == reference.CpuCost(0.001)
+
+
+def calibrated_model(tmp_path, *measured):
+    """W = 2.5 ms for async mode: alone a request costs 2 ms of CPU (server, PostgreSQL, proxy and
+    wrk all wake up for it). The cost calibration (pool 64, 256 connections): 2,000 req/s at 0.9 and
+    1.1 ms a request (two runs), so C = 1 ms with Q = 64 − 2,000 × (2.5 − 1) ms = 61 at the CPUs. The
+    ceiling calibration (pool 128): 1,800 req/s at 1 ms, so N = 1.8 CPUs."""
+    return model_of(
         tmp_path,
-        # W = 2.5 ms. Alone a request costs 2,000 µs of CPU (server, PostgreSQL, proxy and wrk all wake
-        # up for it), with the configured pool at work 1,500 µs; where only the CPUs limit it (the
-        # calibration, two runs) 900 and 1,100 µs: C = 1 ms, 2 CPUs ÷ 1 ms = 2,000 req/s.
         row("async", 1, 4_000, pool=4, server_ticks=200, db_ticks=400, proxy_ticks=100, wrk_ms=1_000),
-        row("async", 128, 10_000, pool=4, server_ticks=300, db_ticks=900, proxy_ticks=150, wrk_ms=1_500),
-        row("async", 128, 19_000, pool=8),
-        row("async", 128, 14_000, pool=64),
-        row("async", 128, 20_000, pool=64, server_ticks=1_800, calibration=1, rep=1),
-        row("async", 128, 20_000, pool=64, server_ticks=2_200, calibration=1, rep=2),
+        *measured,
+        row("async", 256, 20_000, pool=64, server_ticks=1_800, calibration=reference.COST, rep=1),
+        row("async", 256, 20_000, pool=64, server_ticks=2_200, calibration=reference.COST, rep=2),
+        row("async", 256, 18_000, pool=128, server_ticks=1_800, calibration=reference.CEILING),
     )
+
+
+def test_the_cost_calibration_sets_async_modes_cpu_curve_and_the_ceiling_calibration_the_cpus(tmp_path):
+    model = calibrated_model(tmp_path)
+    assert (model.cost.config.pool, model.cost.connections, model.cost.reps) == (64, 256, 2)
+    assert (model.ceiling.config.pool, model.ceiling.connections) == (128, 256)
+    assert model.cpus == pytest.approx(1.8)
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert (costs.cpu_seconds, costs.cpu_seconds_alone) == (pytest.approx(0.001), pytest.approx(0.002))
-    assert costs.cpu_source == "calibration"
+    assert costs.cpu_source == "cost calibration"
+    assert costs.seconds_per_request == pytest.approx(0.0025)
+    assert costs.cpu_seconds_alone == pytest.approx(0.002)
+    assert costs.cpu.at(1.0) == pytest.approx(0.002)
+    assert costs.cpu.at(61.0) == pytest.approx(0.001)
+
+
+def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_cpu_it_assumed(tmp_path):
+    model = calibrated_model(
+        tmp_path,
+        row("async", 128, 10_000, pool=4),
+        row("async", 128, 15_000, pool=8),
+        row("async", 128, 14_000, pool=64),
+    )
     sweep = model.pool_sweep()
-    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibration is not a point
+    assert [prediction.config.pool for prediction in sweep] == [4, 8, 64]   # the calibrations are not points
+    costs = model.costs_of(reference.Config("async", 2, 4))
+    for prediction in sweep:
+        operating = prediction.operating
+        # Self-consistent: the network at C(Q) leaves Q requests outside the delay W − C(Q).
+        assert operating.cpu_seconds == pytest.approx(costs.cpu.at(operating.at_cpus))
+        delay = 0.0025 - operating.cpu_seconds
+        assert operating.at_cpus == pytest.approx(prediction.in_flight - prediction.predicted * delay, abs=0.05)
+        assert prediction.predicted == pytest.approx(
+            reference.closed_network_throughput(prediction.in_flight, delay, operating.cpu_seconds, 1.8))
+        assert prediction.cpu_bound == pytest.approx(1.8 / operating.cpu_seconds)
+        assert prediction.waiting_bound == pytest.approx(prediction.in_flight / 0.0025)
     four, eight, sixty_four = sweep
-    assert (four.waiting_bound, four.cpu_bound) == (pytest.approx(1_600), pytest.approx(2_000))
-    assert four.limit == "pool"
-    # Below both bounds: 4 requests share 2 CPUs, so some wait for one (closed_network_throughput).
-    assert four.predicted == pytest.approx(reference.closed_network_throughput(4, 0.0015, 0.001, 2))
-    assert four.predicted < 1_600
-    assert eight.limit == "CPU"
-    assert 1_900 < eight.predicted < 2_000
-    assert sixty_four.waiting_bound == pytest.approx(25_600)
-    assert sixty_four.predicted == pytest.approx(2_000)
-    assert sixty_four.difference == pytest.approx(-0.30)
+    # More in flight, more at the CPUs, each request cheaper.
+    assert four.operating.at_cpus < eight.operating.at_cpus < sixty_four.operating.at_cpus
+    assert four.operating.cpu_seconds > eight.operating.cpu_seconds > sixty_four.operating.cpu_seconds
+    # Four in flight: 2.6 at the CPUs, each request 1.37 ms, so 1.8 CPUs ÷ C(Q) = 1,315 < 4 ÷ W = 1,600;
+    # at the knee the prediction is below both.
+    assert four.operating.at_cpus == pytest.approx(2.64, abs=0.05)
+    assert four.limit == "CPU"
+    assert four.predicted < 0.95 * four.cpu_bound
+    # 64 in flight: 61 at the CPUs, as in the calibration, so its 1 ms and N ÷ C = 1,800.
+    assert sixty_four.operating.at_cpus == pytest.approx(61, abs=0.5)
+    assert sixty_four.predicted == pytest.approx(1_800, rel=1e-3)
+    assert sixty_four.difference == pytest.approx(1_400 / sixty_four.predicted - 1)
     assert sixty_four.within_target is False
 
 
-def test_the_cpus_are_those_the_stack_kept_busy_in_the_calibration(tmp_path):
+def test_with_one_cost_the_operating_point_is_the_closed_network():
+    point = reference.operating_point(8, 0.0025, reference.CpuCost(0.0005), 2.0)
+    assert point.throughput == pytest.approx(reference.closed_network_throughput(8, 0.002, 0.0005, 2.0))
+    assert point.cpu_seconds == 0.0005
+    assert reference.operating_point(0, 0.0025, reference.CpuCost(0.0005), 2.0).throughput == 0
+
+
+def test_a_cost_that_falls_only_with_more_at_the_cpus_lowers_the_knee():
+    floor = reference.CpuCost(0.0004)
+    falling = reference.CpuCost.through(0.0008, 0.0004, 60.0)
+    at_knee = reference.operating_point(16, 0.0025, falling, 2.0)
+    assert at_knee.cpu_seconds > 0.0004
+    assert at_knee.throughput < reference.operating_point(16, 0.0025, floor, 2.0).throughput
+
+
+def test_the_cpus_are_those_the_stack_kept_busy_in_the_ceiling_calibration(tmp_path):
     model = model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200),
         row("async", 128, 19_000, pool=64),
         # 1,600 req/s at 1 ms of CPU each: the stack kept 1.6 of the 2 CPUs busy.
-        row("async", 128, 16_000, pool=64, server_ticks=1_600, calibration=1),
+        row("async", 256, 16_000, pool=128, server_ticks=1_600, calibration=reference.CEILING),
     )
     assert model.cpus == pytest.approx(1.6)
+    # Without a cost calibration C is the configured pool's under load: here its run at one connection.
     [ceiling] = model.pool_sweep()
-    assert ceiling.cpu_bound == pytest.approx(1_600)          # the calibration's own throughput
-    assert ceiling.predicted == pytest.approx(1_600, rel=1e-3)
+    assert ceiling.cpu_bound == pytest.approx(1.6 / 0.0005)
 
 
-def test_without_a_calibration_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
+def test_without_calibrations_async_mode_takes_its_cpu_from_the_configured_pool_under_load(tmp_path):
     model = model_of(
         tmp_path,
         row("async", 1, 4_000, pool=4, server_ticks=200),
@@ -138,8 +196,9 @@ def test_without_a_calibration_async_mode_takes_its_cpu_from_the_configured_pool
         row("async", 128, 19_000, pool=8),
     )
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_seconds == pytest.approx(0.001)
+    assert costs.cpu == reference.CpuCost(0.001)
     assert costs.cpu_source == "under load"
+    assert model.cpus == 2.0
 
 
 def test_the_closed_network_is_k_over_w_without_queueing_and_approaches_both_bounds():
@@ -190,14 +249,15 @@ def test_a_server_without_a_run_at_one_connection_gets_no_prediction(tmp_path):
 def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_plots(tmp_path):
     tsv = write(
         tmp_path,
-        *(row(server, connections, requests, server_ticks=40)
+        *(row(server, connections, requests, server_ticks=requests // 25)   # 400 µs of CPU each
           for server, by_connections in (("flask", {1: 1_000, 16: 1_900, 128: 1_900}),
                                          ("sync", {1: 4_000, 16: 7_800, 128: 7_700}),
                                          ("async", {1: 4_000, 16: 15_500, 128: 15_000}))
           for connections, requests in by_connections.items()),
         row("async", 128, 30_000, pool=8, server_ticks=300),
         row("async", 128, 60_000, pool=16, server_ticks=500),
-        row("async", 128, 200_000, pool=16, server_ticks=2_000, calibration=1),   # C = 100 µs, 2 CPUs busy
+        row("async", 256, 200_000, pool=16, server_ticks=2_000, calibration=reference.COST),     # C = 100 µs
+        row("async", 256, 190_000, pool=32, server_ticks=1_900, calibration=reference.CEILING),  # 2 CPUs busy
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -205,13 +265,14 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
                            "--db-latency-ms", "2", "--setup", "a machine", "--command", "scripts/bench --with-reference"]) == 0
     report = (out / "t.md").read_text(encoding="utf-8")
     assert report.startswith("# GET /users?country=&limit=20, +2 ms per database round trip")
-    # Flask: 2 workers ÷ 10 ms = 200 predicted, 190 measured.
-    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 |" in report
+    # Flask: 2 workers ÷ 10 ms = 200 predicted (C = 400 µs alone and under load), 190 measured.
+    assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 0.1 | 400 (under load) | 200 |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
-    assert "| 100 (calibration) |" in report
-    assert "## CPU calibration: async mode where only the CPUs limit it" in report
-    assert "| 1 | 16 | 128 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "| 100 (cost calibration) |" in report
+    assert "## CPU calibrations: async mode where only the CPUs limit it" in report
+    assert "| cost (C) | 1 | 16 | 256 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
+    assert "| ceiling (N) | 1 | 32 | 256 | 19,000 | 100.0 | 100.0 | 1.90 | 0.00 | 0/0/0 |" in report
     assert "## Pool sweep: async mode at 128 connections" in report
     assert "scripts/bench --with-reference" in report
     for name in ("t.png", "t-p99.png"):
