@@ -117,8 +117,9 @@ reference_warmup() {
 # its own measurement. A request costs more CPU with more backends in use, and more at a latency
 # than without one (every backend and the proxy wake after a round trip's sleep instead of finding
 # work queued), so:
-# - the cost calibration has the sweep's largest pool: its CPU per request is C for every async
-#   prediction, with as many backends as the sweep's CPU-bound runs;
+# - the cost calibration has the sweep's largest pool, as many backends as the sweep's CPU-bound
+#   runs: its CPU per request, with the 1-connection run's, sets the curve C(Q) of every async
+#   prediction;
 # - the ceiling calibration has twice that pool, so that the pool cannot be what limits it: the
 #   CPUs its stack keeps busy are N. (docs/sync-vs-async.md)
 # reference_calibration_step KIND POOL CONNECTIONS REP
