@@ -291,6 +291,11 @@ def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds:
     return throughput
 
 
+def requests_at_cpus(in_flight: int, throughput: float, seconds_per_request: float, cpu_seconds: float) -> float:
+    """Q: the requests in flight less those in the delay, W − C each (Little's law on the delay)."""
+    return in_flight - throughput * max(0.0, seconds_per_request - cpu_seconds)
+
+
 @dataclasses.dataclass(frozen=True)
 class OperatingPoint:
     throughput: float                   # X
@@ -308,7 +313,7 @@ def operating_point(customers: int, seconds_per_request: float, cost: CpuCost, c
         cpu_seconds = cost.at(at_cpus)
         delay = max(0.0, seconds_per_request - cpu_seconds)
         throughput = closed_network_throughput(customers, delay, cpu_seconds, cpus)
-        return throughput, cpu_seconds, customers - throughput * delay
+        return throughput, cpu_seconds, requests_at_cpus(customers, throughput, seconds_per_request, cpu_seconds)
 
     low, high = 0.0, float(max(customers, 0))
     while high - low > 1e-3 * max(customers, 1):
@@ -379,17 +384,17 @@ class Model:
         self.cpus = float(cpus) if not busy else min(float(cpus), busy)
         self.costs: dict[tuple[str, int], Costs] = {}
         largest = self.largest_connections
+        calibrated = None if self.cost is None else _seconds(self.cost.stack_cpu_us)
         for alone in self.points:
             if alone.connections != 1 or alone.throughput <= 0:
                 continue
             # One connection uses one pool connection: the configured pool's run at one connection
             # gives W for every pool size of the sweep.
             seconds_per_request, cpu_alone = 1 / alone.throughput, _seconds(alone.stack_cpu_us)
-            calibrated = None if self.cost is None else _seconds(self.cost.stack_cpu_us)
             if alone.config.server == "async" and calibrated is not None and cpu_alone is not None:
-                # The calibration's Q as every prediction's: its requests in flight less those in the delay.
-                at_cpus = (min(self.cost.connections, self.cost.config.pool)
-                           - self.cost.throughput * max(0.0, seconds_per_request - calibrated))
+                # The calibration's Q, as every prediction's.
+                at_cpus = requests_at_cpus(min(self.cost.connections, self.cost.config.pool), self.cost.throughput,
+                                           seconds_per_request, calibrated)
                 cpu, source = CpuCost.through(cpu_alone, calibrated, at_cpus), "cost calibration"
             else:
                 loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
