@@ -161,6 +161,10 @@ TEST_P(UsersApi, CountryFilterIsCaseInsensitiveOrderedAndPaginated) {
   EXPECT_EQ(first.at("users").at(0).at("id").as_int64(), ids[0]);
   EXPECT_EQ(first.at("users").at(1).at("id").as_int64(), ids[1]);
   EXPECT_EQ(first.at("next_after_id").as_int64(), ids[1]);
+  // Each listed user is the whole document, its own coffee embedded, as GET /users/{id} has it.
+  for (const auto& listed : first.at("users").as_array()) {
+    EXPECT_EQ(listed, http.get("/users/" + std::to_string(listed.at("id").as_int64())).json());
+  }
 
   const auto rest = http.get("/users?country=" + encoded + "&limit=10&after_id=" + std::to_string(ids[1])).json();
   ASSERT_EQ(rest.at("users").as_array().size(), 3u);
