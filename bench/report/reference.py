@@ -28,11 +28,15 @@ at once (wake-ups are shared by more of them), rises with the backends in use, a
 latency itself (every backend and the proxy wake after a round trip's sleep instead of finding work
 queued). So async mode's C is a curve of Q, the requests at the CPUs at once, C(Q) = F + O / Q
 (each request's own work and its share of the wake-ups), through two points measured at the run's
-own latency: C alone (Q = 1, the run at one connection) and the cost calibration's, async mode with
-the sweep's largest pool (as many backends as its CPU-bound runs) at twice the most connections,
-where only the CPUs limit it. A prediction is the operating point where C(Q) leaves exactly
-Q = K - X (W - C(Q)) requests at the CPUs (operating_point). N is the CPUs the stack kept busy in
-the ceiling calibration, the same with twice that pool, so that the pool cannot be its limit.
+own latency: C alone (Q = 1, the run at one connection) and a cost calibration's, async mode at
+twice the most connections, where only the CPUs limit it. Since C rises with the backends in use,
+there are two cost calibrations: with the sweep's largest pool, and with a pool halfway between its
+two largest, so that the pools below the largest take C from about as many backends as they use
+(none from its own measurement); a pool between two calibrated pools takes F and O interpolated
+between theirs, a pool outside them the nearest's (CpuCost.along_pools). A prediction is the
+operating point where C(Q) leaves exactly Q = K - X (W - C(Q)) requests at the CPUs
+(operating_point). N is the CPUs the stack kept busy in the ceiling calibration, with twice the
+largest pool, so that the pool cannot be its limit.
 Flask's and sync mode's C, which only shows their CPU bound (K <= N), is one value from their run
 at the most connections. The machine's whole busy time is recorded as well, to show how much of
 the CPUs other processes took.
@@ -56,7 +60,7 @@ COLUMNS = (
     "pool",                # sync, async: --pool-size; flask: 0 (SQLAlchemy's pool, one connection per worker)
     "connections",         # wrk connections
     "rep",                 # repetition, from 1
-    "calibration",         # 0: measured; 1: the cost calibration (the largest pool); 2: the ceiling (twice it)
+    "calibration",         # 0: measured; 1: a cost calibration (one per pool); 2: the ceiling (twice the largest)
     "seconds",             # wrk's measured duration
     "requests",            # answers wrk read, any status
     "non_2xx",             # of which not 2xx/3xx
@@ -236,10 +240,20 @@ def points(runs: list[Run]) -> list[Point]:
     return found
 
 
-def calibration_point(runs: list[Run], kind: int) -> Point | None:
-    """The calibration of this kind (COST or CEILING): its medians over the repetitions."""
+def calibration_points(runs: list[Run], kind: int) -> list[Point]:
+    """The calibrations of this kind (COST or CEILING), one per pool, by pool: each its medians over
+    the repetitions (at its most connections, should a pool have been calibrated at more than one)."""
     found = points([dataclasses.replace(run, calibration=0) for run in runs if run.calibration == kind])
-    return max(found, key=lambda point: point.connections, default=None)
+    by_pool: dict[int, Point] = {}
+    for point in found:
+        if point.config.pool not in by_pool or point.connections > by_pool[point.config.pool].connections:
+            by_pool[point.config.pool] = point
+    return [by_pool[pool] for pool in sorted(by_pool)]
+
+
+def calibration_point(runs: list[Run], kind: int) -> Point | None:
+    """The calibration of this kind with the largest pool."""
+    return next(reversed(calibration_points(runs, kind)), None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,6 +275,20 @@ class CpuCost:
             return CpuCost(loaded_seconds)
         shared = (alone_seconds - loaded_seconds) / (1 - 1 / loaded_at_cpus)
         return CpuCost(alone_seconds - shared, shared)
+
+    @staticmethod
+    def along_pools(curves: list[tuple[int, CpuCost]], pool: int) -> CpuCost:
+        """C for a pool from the curves calibrated at other pools (ascending): a request costs more
+        with more backends in use, so between two calibrated pools F and O are interpolated linearly,
+        and outside them the nearest calibration's curve holds."""
+        if pool <= curves[0][0]:
+            return curves[0][1]
+        for (low_pool, low), (high_pool, high) in zip(curves, curves[1:]):
+            if pool <= high_pool:
+                share = (pool - low_pool) / (high_pool - low_pool)
+                return CpuCost(low.own_seconds + share * (high.own_seconds - low.own_seconds),
+                               low.shared_seconds + share * (high.shared_seconds - low.shared_seconds))
+        return curves[-1][1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -375,36 +403,56 @@ class Model:
 
     def __init__(self, runs: list[Run], cpus: int):
         self.points = points(runs)
-        self.calibration_runs = sorted((run for run in runs if run.calibration), key=lambda run: (run.calibration, run.rep))
-        self.cost = calibration_point(runs, COST)
+        self.calibration_runs = sorted((run for run in runs if run.calibration),
+                                       key=lambda run: (run.calibration, run.pool, run.rep))
+        self.cost_calibrations = [point for point in calibration_points(runs, COST)
+                                  if _seconds(point.stack_cpu_us) is not None]
+        self.cost = self.cost_calibrations[-1] if self.cost_calibrations else None
         self.ceiling = calibration_point(runs, CEILING)
         # The CPUs the stack keeps busy where only the CPUs limit it: a little less than the
         # machine's, since between wake-ups and in the kernel's own work none of its processes runs.
         busy = None if self.ceiling is None else _busy_cpus(self.ceiling.throughput, self.ceiling.stack_cpu_us)
         self.cpus = float(cpus) if not busy else min(float(cpus), busy)
+        # By server and io threads: W and C alone from the run at one connection (one connection
+        # uses one pool connection: the configured pool's run gives W for every pool of the sweep),
+        # and, but for async mode's calibrated curves, C under load.
         self.costs: dict[tuple[str, int], Costs] = {}
+        # Async mode's C(Q) by calibrated pool, ascending, for each io thread count.
+        self.cost_curves: dict[int, list[tuple[int, CpuCost]]] = {}
         largest = self.largest_connections
-        calibrated = None if self.cost is None else _seconds(self.cost.stack_cpu_us)
         for alone in self.points:
-            if alone.connections != 1 or alone.throughput <= 0:
+            key = (alone.config.server, alone.config.threads)
+            if alone.connections != 1 or alone.throughput <= 0 or key in self.costs:
                 continue
-            # One connection uses one pool connection: the configured pool's run at one connection
-            # gives W for every pool size of the sweep.
             seconds_per_request, cpu_alone = 1 / alone.throughput, _seconds(alone.stack_cpu_us)
-            if alone.config.server == "async" and calibrated is not None and cpu_alone is not None:
-                # The calibration's Q, as every prediction's.
-                at_cpus = requests_at_cpus(min(self.cost.connections, self.cost.config.pool), self.cost.throughput,
-                                           seconds_per_request, calibrated)
-                cpu, source = CpuCost.through(cpu_alone, calibrated, at_cpus), "cost calibration"
-            else:
-                loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
-                cpu_seconds, source = _seconds(loaded.stack_cpu_us), "under load"
-                cpu = None if cpu_seconds is None else CpuCost(cpu_seconds)
-            self.costs.setdefault((alone.config.server, alone.config.threads),
-                                  Costs(seconds_per_request, cpu, cpu_alone, source))
+            loaded = next((p for p in self.points if p.config == alone.config and p.connections == largest), alone)
+            cpu_seconds = _seconds(loaded.stack_cpu_us)
+            self.costs[key] = Costs(seconds_per_request, None if cpu_seconds is None else CpuCost(cpu_seconds),
+                                    cpu_alone, "under load")
+            if alone.config.server == "async" and cpu_alone is not None and self.cost_calibrations:
+                # Each calibration's Q, as every prediction's.
+                self.cost_curves[alone.config.threads] = [
+                    (point.config.pool, CpuCost.through(
+                        cpu_alone, _seconds(point.stack_cpu_us),
+                        requests_at_cpus(min(point.connections, point.config.pool), point.throughput,
+                                         seconds_per_request, _seconds(point.stack_cpu_us))))
+                    for point in self.cost_calibrations]
 
     def costs_of(self, config: Config) -> Costs | None:
-        return self.costs.get((config.server, config.threads))
+        """A server's costs; for async mode C(Q) at its pool, from the cost calibrations."""
+        costs = self.costs.get((config.server, config.threads))
+        curves = self.cost_curves.get(config.threads) if config.server == "async" else None
+        if costs is None or not curves:
+            return costs
+        pools = [pool for pool, _ in curves]
+        if config.pool in pools or config.pool <= pools[0] or config.pool >= pools[-1]:
+            nearest = min(pools, key=lambda pool: abs(pool - config.pool))
+            source = f"cost calibration, pool {nearest}"
+        else:
+            below = max(pool for pool in pools if pool < config.pool)
+            above = min(pool for pool in pools if pool > config.pool)
+            source = f"cost calibrations, pools {below} and {above}"
+        return dataclasses.replace(costs, cpu=CpuCost.along_pools(curves, config.pool), cpu_source=source)
 
     def predict(self, config: Config, connections: int) -> Prediction | None:
         costs = self.costs_of(config)
@@ -484,11 +532,14 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
         "less where more of them are at the CPUs at once, **Q** (every wake-up is shared by more of them), so for "
         "async mode C(Q) = F + O ÷ Q: its own work F and its share of the wake-ups O, the curve through C alone "
         "(Q = 1, at one connection) and "
-        + (f"**{model.cost.stack_cpu_us:,.0f} µs**, the cost calibration's (below; the median of "
-           f"{model.cost.reps}): async mode with a pool of {model.cost.config.pool} at {model.cost.connections:,} "
-           "connections at this run's latency, where only the CPUs limit it. A prediction is where C(Q) gives a "
-           "throughput X that leaves Q = K − X × (W − C) at the CPUs"
-           if model.cost is not None and model.cost.stack_cpu_us is not None else
+        + ("a cost calibration's C (below; medians over the runs): async mode at "
+           f"{model.cost.connections:,} connections at this run's latency, where only the CPUs limit it, with a pool of "
+           + " and of ".join(f"{point.config.pool} (**{point.stack_cpu_us:,.0f} µs**)" for point in model.cost_calibrations)
+           + (". A request costs more with more backends in use, so each pool takes the curve of the calibration "
+              "nearest its size, and between two calibrated pools F and O interpolated between theirs"
+              if len(model.cost_calibrations) > 1 else "")
+           + ". A prediction is where C(Q) gives a throughput X that leaves Q = K − X × (W − C) at the CPUs"
+           if model.cost is not None else
            "(this run has no cost calibration) one value, its configured pool's run at the most connections")
         + (f"; N is the CPUs the stack kept busy in the ceiling calibration, with a pool of "
            f"{model.ceiling.config.pool} at {model.ceiling.connections:,} connections: **{model.cpus:.2f}** of the "
@@ -573,8 +624,9 @@ def markdown(runs: list[Run], *, title: str, setup: str, cpus: int, commands: li
             "## CPU calibrations: async mode where only the CPUs limit it",
             "",
             "Both at this run's latency, through the measured runs' proxy, at more connections than the sweep: "
-            "the cost calibration with the sweep's largest pool, whose stack CPU per request sets the curve C(Q) of "
-            "every async prediction above, and the ceiling calibration with twice that pool, whose busy CPUs are N (medians "
+            "the cost calibrations, with the sweep's largest pool and with one halfway between its two largest, whose "
+            "stack CPU per request sets the curve C(Q) of every async prediction above (each pool's from the calibrated "
+            "pools nearest it), and the ceiling calibration with twice the largest pool, whose busy CPUs are N (medians "
             "over the runs).",
             "",
             "| Calibration | Run | Pool | Connections | req/s | server CPU µs/req | stack CPU µs/req | stack, CPUs "
@@ -652,20 +704,25 @@ def plot_overview(runs: list[Run], path: pathlib.Path, *, cpus: int, title: str)
                                 prediction.measured.throughput), color=color, textcoords="offset points",
                                 xytext=(6, -12), fontsize="small")
         every_pool = list(range(pools[0], pools[-1] + 1))
-        costs = model.costs_of(sweep[0].config)
-        sweep_axes.plot(every_pool, [model.throughput(costs, pool) for pool in every_pool],
+        # Each pool's own C(Q): from the cost calibrations, along the pools.
+        every_costs = [model.costs_of(dataclasses.replace(sweep[0].config, pool=pool)) for pool in every_pool]
+        seconds_per_request = every_costs[0].seconds_per_request
+        sweep_axes.plot(every_pool, [model.throughput(costs, pool) for costs, pool in zip(every_costs, every_pool)],
                         color=color, linestyle="--", linewidth=1.2,
-                        label=f"  predicted from W = {costs.seconds_per_request * 1e3:.2f} ms and C(Q)")
-        sweep_axes.plot(every_pool, [pool / costs.seconds_per_request for pool in every_pool],
+                        label=f"  predicted from W = {seconds_per_request * 1e3:.2f} ms and C(Q)")
+        sweep_axes.plot(every_pool, [pool / seconds_per_request for pool in every_pool],
                         color=color, linestyle=":", linewidth=1,
                         label="  the pool's bound, pool ÷ W")
-        operating = [model.operating(costs, pool) for pool in every_pool]
+        operating = [model.operating(costs, pool) for costs, pool in zip(every_costs, every_pool)]
         if all(point is not None for point in operating):
+            named = [str(point.config.pool) for point in model.cost_calibrations]
+            calibrated = (f"calibrated at pools {', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else
+                          f"calibrated at pool {named[0]}" if named else "under load")
             sweep_axes.plot(every_pool, [model.cpus / point.cpu_seconds for point in operating], color="black",
                             linestyle=":", linewidth=1.5,
                             label=f"  the CPUs' bound, {model.cpus:.2f} CPUs ÷ C(Q) at each pool's Q "
-                                  f"({costs.cpu_source}: C = {operating[-1].cpu_seconds * 1e6:,.0f} µs at pool "
-                                  f"{every_pool[-1]})")
+                                  f"(C {calibrated}: {operating[-1].cpu_seconds * 1e6:,.0f} µs "
+                                  f"at pool {every_pool[-1]})")
         for prediction in model.ceilings():
             if prediction.config.server == "async":
                 continue

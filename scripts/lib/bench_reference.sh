@@ -117,27 +117,41 @@ reference_warmup() {
 # its own measurement. A request costs more CPU with more backends in use, and more at a latency
 # than without one (every backend and the proxy wake after a round trip's sleep instead of finding
 # work queued), so:
-# - the cost calibration has the sweep's largest pool, as many backends as the sweep's CPU-bound
-#   runs: its CPU per request, with the 1-connection run's, sets the curve C(Q) of every async
-#   prediction;
-# - the ceiling calibration has twice that pool, so that the pool cannot be what limits it: the
-#   CPUs its stack keeps busy are N. (docs/sync-vs-async.md)
+# - the cost calibrations have the sweep's largest pool and a pool halfway between its two largest,
+#   about as many backends as the sweep's CPU-bound runs: their CPU per request, with the
+#   1-connection run's, sets the curve C(Q) of every async prediction, each pool's from the
+#   calibrated pools nearest it (measured: more backends taking turns on the CPUs, each a little
+#   colder in the cache, and a request costs more);
+# - the ceiling calibration has twice the largest pool, so that the pool cannot be what limits it:
+#   the CPUs its stack keeps busy are N. (docs/sync-vs-async.md)
 # reference_calibration_step KIND POOL CONNECTIONS REP
 reference_calibration_step() {
-  local kind="$1" pool="$2" count="$3" rep="$4" key="${CALIBRATION_KEY[$1]}"
+  local kind="$1" pool="$2" count="$3" rep="$4" key="${CALIBRATION_KEY[$1]}-pool$2"
   start_service async "$key" "$pool"
   reference_warmup "$key" "$count"
   reference_step "$key" async "$pool" "$count" "$rep" "$kind"
-  ((rep > 1)) || calibration_commands[kind]="$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")"
+  ((rep > 1)) || calibration_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
   stop_server "$key"
 }
 
+# cost_calibration_pools LARGEST: the cost calibrations' pools, ascending: halfway between LARGEST
+# and the next smaller of the sweep's pools and the configured one (when there is a whole number
+# strictly between them), then LARGEST.
+cost_calibration_pools() {
+  local largest="$1" below=0 pool
+  for pool in "${pool_sweep[@]}" "$pool_size"; do ((pool >= largest || pool <= below)) || below="$pool"; done
+  if ((below > 0 && (below + largest) / 2 > below)); then echo $(((below + largest) / 2)); fi
+  echo "$largest"
+}
+
 reference_main() {
-  local largest="${sweep_connections[-1]}" rep count key order pools pool cost_pool ceiling_pool calibration_connections
+  local largest="${sweep_connections[-1]}" rep count key order pools pool cost_pool cost_pools ceiling_pool
+  local calibration_connections
   section "Reference: Flask/Gunicorn (-w $threads) beside sync and async, ${REFERENCE_LABEL[$reference_route]}"
   start_reference_server
   cost_pool="$pool_size"
   ((${#pool_sweep[@]} == 0 || pool_sweep[-1] < pool_size)) || cost_pool="${pool_sweep[-1]}"
+  mapfile -t cost_pools < <(cost_calibration_pools "$cost_pool")
   ceiling_pool=$((2 * cost_pool > CEILING_POOL_MAX ? CEILING_POOL_MAX : 2 * cost_pool))
   calibration_connections=$((2 * largest))
   calibration_commands=()
@@ -175,8 +189,10 @@ reference_main() {
       ((rep > 1)) || reference_pool_commands+=("$(serve_args_for async "${service_port[$key]}" "$pool"; printf '%s' "${serve_args[*]}")")
       stop_server "$key"
     done
-    section "Repetition $rep of $repeat: cost calibration (async, pool $cost_pool, $calibration_connections connections)"
-    reference_calibration_step "$COST_CALIBRATION" "$cost_pool" "$calibration_connections" "$rep"
+    for pool in "${cost_pools[@]}"; do
+      section "Repetition $rep of $repeat: cost calibration (async, pool $pool, $calibration_connections connections)"
+      reference_calibration_step "$COST_CALIBRATION" "$pool" "$calibration_connections" "$rep"
+    done
     section "Repetition $rep of $repeat: ceiling calibration (async, pool $ceiling_pool, $calibration_connections connections)"
     reference_calibration_step "$CEILING_CALIBRATION" "$ceiling_pool" "$calibration_connections" "$rep"
   done
@@ -213,7 +229,7 @@ reference_report() {
     commands+=("DATABASE_URL=$url $BINARY ${serve_args[*]}")
   done
   for command in "${reference_pool_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
-  commands+=("# the cost and the ceiling calibrations")
+  commands+=("# the cost calibrations and the ceiling calibration")
   for command in "${calibration_commands[@]}"; do commands+=("DATABASE_URL=$url $BINARY $command"); done
   if [[ -n "$proxy_pid" ]]; then commands+=("${proxy_command[*]}"); fi
   commands+=("")

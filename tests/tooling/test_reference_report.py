@@ -116,11 +116,36 @@ def test_the_cost_calibration_sets_async_modes_cpu_curve_and_the_ceiling_calibra
     assert (model.ceiling.config.pool, model.ceiling.connections) == (128, 256)
     assert model.cpus == pytest.approx(1.8)
     costs = model.costs_of(reference.Config("async", 2, 8))
-    assert costs.cpu_source == "cost calibration"
+    assert costs.cpu_source == "cost calibration, pool 64"
     assert costs.seconds_per_request == pytest.approx(0.0025)
     assert costs.cpu_seconds_alone == pytest.approx(0.002)
     assert costs.cpu.at(1.0) == pytest.approx(0.002)
     assert costs.cpu.at(61.0) == pytest.approx(0.001)
+
+
+def test_each_pool_takes_c_from_the_cost_calibrations_along_the_pools(tmp_path):
+    """A request costs more with more backends in use: calibrated at pools 32 and 64 (C = 0.8 and
+    1 ms), pool 48 gets the curve halfway, pools at or below 32 the first, pools above 64 the last."""
+    model = calibrated_model(
+        tmp_path,
+        # Q = 32 − 2,000 × (2.5 − 0.8) ms = 28.6 at the CPUs.
+        row("async", 256, 20_000, pool=32, server_ticks=1_600, calibration=reference.COST),
+    )
+    assert [point.config.pool for point in model.cost_calibrations] == [32, 64]
+    assert model.cost.config.pool == 64
+    at32, at64 = (model.costs_of(reference.Config("async", 2, pool)) for pool in (32, 64))
+    assert at32.cpu_source == "cost calibration, pool 32"
+    assert at32.cpu.at(28.6) == pytest.approx(0.0008)
+    assert at32.cpu.at(1.0) == pytest.approx(0.002)          # alone it is C alone, whatever the pool
+    assert at64.cpu.at(61.0) == pytest.approx(0.001)
+    assert model.costs_of(reference.Config("async", 2, 8)).cpu == at32.cpu
+    assert model.costs_of(reference.Config("async", 2, 128)).cpu == at64.cpu
+    at48 = model.costs_of(reference.Config("async", 2, 48))
+    assert at48.cpu_source == "cost calibrations, pools 32 and 64"
+    assert at48.cpu.own_seconds == pytest.approx((at32.cpu.own_seconds + at64.cpu.own_seconds) / 2)
+    assert at48.cpu.shared_seconds == pytest.approx((at32.cpu.shared_seconds + at64.cpu.shared_seconds) / 2)
+    # Its prediction is the pool sweep's and the calibration runs are still not points.
+    assert [point.config.pool for point in model.points] == [4]
 
 
 def test_each_async_prediction_operates_where_its_requests_at_the_cpus_give_the_cpu_it_assumed(tmp_path):
@@ -269,7 +294,7 @@ def test_the_report_puts_each_prediction_beside_its_measurement_and_writes_the_p
     assert "| Flask/Gunicorn, 2 sync workers | 2 | 10.00 | 400 | 0.1 | 400 (under load) | 200 |" in report
     assert "| **200** (workers) | **190** | −5% | yes |" in report
     assert "| coffeehouse async, 2 threads, pool 16 (pool sweep) |" in report
-    assert "| 100 (cost calibration) |" in report
+    assert "| 100 (cost calibration, pool 16) |" in report
     assert "## CPU calibrations: async mode where only the CPUs limit it" in report
     assert "| cost (C) | 1 | 16 | 256 | 20,000 | 100.0 | 100.0 | 2.00 | 0.00 | 0/0/0 |" in report
     assert "| ceiling (N) | 1 | 32 | 256 | 19,000 | 100.0 | 100.0 | 1.90 | 0.00 | 0/0/0 |" in report
