@@ -294,12 +294,13 @@ class CpuCost:
 @dataclasses.dataclass(frozen=True)
 class Costs:
     """What one request costs a server: its time from the run at one connection; its CPU, for async
-    mode the curve through C alone and the cost calibration's C, for the others one value from their
-    run at the most connections (they never have more requests at the CPUs than there are CPUs)."""
+    mode the curve through C alone and the C of the cost calibrations at the pools nearest its own,
+    for the others one value from their run at the most connections (they never have more requests
+    at the CPUs than there are CPUs)."""
     seconds_per_request: float          # W: 1 / throughput at one connection
     cpu: CpuCost | None                 # C by Q: CPU of the server, PostgreSQL, the proxy and wrk per request
     cpu_seconds_alone: float | None     # C at one connection, where every request pays every wake-up
-    cpu_source: str                     # where C was measured: "cost calibration" or "under load"
+    cpu_source: str                     # where C was measured: "cost calibration, pool P" or "under load"
 
 
 def closed_network_throughput(customers: int, delay_seconds: float, cpu_seconds: float, cpus: float) -> float:
