@@ -277,18 +277,22 @@ class CpuCost:
         return CpuCost(alone_seconds - shared, shared)
 
     @staticmethod
-    def along_pools(curves: list[tuple[int, CpuCost]], pool: int) -> CpuCost:
-        """C for a pool from the curves calibrated at other pools (ascending): a request costs more
-        with more backends in use, so between two calibrated pools F and O are interpolated linearly,
-        and outside them the nearest calibration's curve holds."""
+    def along_pools(curves: list[tuple[int, CpuCost]], pool: int) -> tuple[CpuCost, tuple[int, ...]]:
+        """C for a pool from the curves calibrated at other pools (ascending), and the calibrated
+        pools it came from: a request costs more with more backends in use, so between two
+        calibrated pools F and O are interpolated linearly, and at or outside them the nearest
+        calibration's curve holds."""
         if pool <= curves[0][0]:
-            return curves[0][1]
+            return curves[0][1], (curves[0][0],)
         for (low_pool, low), (high_pool, high) in zip(curves, curves[1:]):
-            if pool <= high_pool:
+            if pool == high_pool:
+                return high, (high_pool,)
+            if pool < high_pool:
                 share = (pool - low_pool) / (high_pool - low_pool)
                 return CpuCost(low.own_seconds + share * (high.own_seconds - low.own_seconds),
-                               low.shared_seconds + share * (high.shared_seconds - low.shared_seconds))
-        return curves[-1][1]
+                               low.shared_seconds + share * (high.shared_seconds - low.shared_seconds)), \
+                    (low_pool, high_pool)
+        return curves[-1][1], (curves[-1][0],)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -431,13 +435,17 @@ class Model:
             self.costs[key] = Costs(seconds_per_request, None if cpu_seconds is None else CpuCost(cpu_seconds),
                                     cpu_alone, "under load")
             if alone.config.server == "async" and cpu_alone is not None and self.cost_calibrations:
-                # Each calibration's Q, as every prediction's.
                 self.cost_curves[alone.config.threads] = [
-                    (point.config.pool, CpuCost.through(
-                        cpu_alone, _seconds(point.stack_cpu_us),
-                        requests_at_cpus(min(point.connections, point.config.pool), point.throughput,
-                                         seconds_per_request, _seconds(point.stack_cpu_us))))
+                    (point.config.pool, self._calibrated_curve(point, seconds_per_request, cpu_alone))
                     for point in self.cost_calibrations]
+
+    @staticmethod
+    def _calibrated_curve(calibration: Point, seconds_per_request: float, cpu_alone: float) -> CpuCost:
+        """C(Q) through C alone and a cost calibration's C, at the calibration's Q (as every prediction's)."""
+        calibrated = _seconds(calibration.stack_cpu_us)
+        at_cpus = requests_at_cpus(min(calibration.connections, calibration.config.pool), calibration.throughput,
+                                   seconds_per_request, calibrated)
+        return CpuCost.through(cpu_alone, calibrated, at_cpus)
 
     def costs_of(self, config: Config) -> Costs | None:
         """A server's costs; for async mode C(Q) at its pool, from the cost calibrations."""
@@ -445,15 +453,10 @@ class Model:
         curves = self.cost_curves.get(config.threads) if config.server == "async" else None
         if costs is None or not curves:
             return costs
-        pools = [pool for pool, _ in curves]
-        if config.pool in pools or config.pool <= pools[0] or config.pool >= pools[-1]:
-            nearest = min(pools, key=lambda pool: abs(pool - config.pool))
-            source = f"cost calibration, pool {nearest}"
-        else:
-            below = max(pool for pool in pools if pool < config.pool)
-            above = min(pool for pool in pools if pool > config.pool)
-            source = f"cost calibrations, pools {below} and {above}"
-        return dataclasses.replace(costs, cpu=CpuCost.along_pools(curves, config.pool), cpu_source=source)
+        cpu, calibrated = CpuCost.along_pools(curves, config.pool)
+        source = (f"cost calibration, pool {calibrated[0]}" if len(calibrated) == 1 else
+                  f"cost calibrations, pools {calibrated[0]} and {calibrated[1]}")
+        return dataclasses.replace(costs, cpu=cpu, cpu_source=source)
 
     def predict(self, config: Config, connections: int) -> Prediction | None:
         costs = self.costs_of(config)

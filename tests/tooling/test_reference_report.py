@@ -144,7 +144,7 @@ def test_each_pool_takes_c_from_the_cost_calibrations_along_the_pools(tmp_path):
     assert at48.cpu_source == "cost calibrations, pools 32 and 64"
     assert at48.cpu.own_seconds == pytest.approx((at32.cpu.own_seconds + at64.cpu.own_seconds) / 2)
     assert at48.cpu.shared_seconds == pytest.approx((at32.cpu.shared_seconds + at64.cpu.shared_seconds) / 2)
-    # Its prediction is the pool sweep's and the calibration runs are still not points.
+    # The calibration runs are not points.
     assert [point.config.pool for point in model.points] == [4]
 
 
